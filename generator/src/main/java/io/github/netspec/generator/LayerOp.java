@@ -1,0 +1,43 @@
+package io.github.netspec.generator;
+
+import io.github.netspec.runtime.PaddingMode;
+
+/**
+ * A layer after checking: every parameter resolved to concrete numbers for its input shape. Spatial
+ * arrays have one entry per spatial dimension (height, width; or length).
+ */
+public sealed interface LayerOp {
+
+    record Input() implements LayerOp {}
+
+    /**
+     * A convolution. Depthwise is a convolution with {@code groups == in channels}.
+     *
+     * @param padBefore padding at the start of each spatial axis (top, left)
+     * @param padAfter padding at the end of each spatial axis (bottom, right)
+     */
+    record Conv(int outChannels, int[] kernel, int[] stride, int[] dilation, int[] padBefore, int[] padAfter,
+                int groups, boolean bias, PaddingMode paddingMode, Activation activation) implements LayerOp {}
+
+    /** Depthwise (with bias) then a 1x1 pointwise convolution, weights under LABEL.depthwise / LABEL.pointwise. */
+    record Separable(Conv depthwise, Conv pointwise) implements LayerOp {}
+
+    record Pool(boolean max, int[] kernel, int[] stride, int[] padding) implements LayerOp {}
+
+    record GlobalPool(boolean max) implements LayerOp {}
+
+    record BatchNorm(double eps) implements LayerOp {}
+
+    record Dense(int outFeatures, boolean bias, Activation activation) implements LayerOp {}
+
+    record Flatten() implements LayerOp {}
+
+    record Dropout(double p) implements LayerOp {}
+
+    /** A standalone activation layer. */
+    record Elementwise(Activation activation, double alpha) implements LayerOp {}
+
+    record Add() implements LayerOp {}
+
+    record Concat() implements LayerOp {}
+}

@@ -1,0 +1,67 @@
+// The .net model language. The core syntax is fixed by shared/spec/core-language.md;
+// docs/language.md is the user-facing reference.
+grammar Net;
+
+file
+    : network* EOF
+    ;
+
+network
+    : 'network' name=IDENT '{' statement* '}'
+    ;
+
+// One statement per layer. Whitespace and newlines carry no meaning, so statements
+// need no separator: a label is recognised by the ':' that follows it.
+statement
+    : (label=IDENT ':')? operation shapeAssertion?
+    ;
+
+operation
+    : 'input' shape                 # inputOperation
+    | 'from' target=IDENT           # fromOperation
+    | layer=IDENT arguments?        # layerOperation
+    ;
+
+shapeAssertion
+    : '->' shape
+    ;
+
+shape
+    : '[' dimension (',' dimension)* ']'
+    ;
+
+dimension
+    : '-'? INT
+    ;
+
+arguments
+    : '(' (argument (',' argument)*)? ')'
+    ;
+
+argument
+    : (key=IDENT '=')? value
+    ;
+
+value
+    : '-'? INT                       # integerValue
+    | '-'? DECIMAL                   # decimalValue
+    | ('true' | 'false')             # booleanValue
+    | IDENT                          # wordValue
+    | '(' value (',' value)* ')'     # tupleValue
+    ;
+
+INT     : [0-9]+ ;
+DECIMAL : [0-9]+ '.' [0-9]* EXPONENT? | '.' [0-9]+ EXPONENT? | [0-9]+ EXPONENT ;
+fragment EXPONENT : [eE] [+-]? [0-9]+ ;
+IDENT   : [a-zA-Z_] [a-zA-Z_0-9]* ;
+
+LINE_COMMENT  : '//' ~[\r\n]* -> skip ;
+BLOCK_COMMENT : '/*' .*? '*/' -> skip ;
+WHITESPACE    : [ \t\r\n\f]+ -> skip ;
+
+// An unclosed block comment is one token, so the error points at where it opens.
+UNTERMINATED_COMMENT : '/*' .*? EOF ;
+
+// Anything else becomes one token the parser rejects, so a stray character is a syntax
+// error at its own position rather than a lexer failure.
+UNEXPECTED : . ;

@@ -1,0 +1,77 @@
+package io.github.netspec.syntax;
+
+import io.github.netspec.grammar.NetLexer;
+import io.github.netspec.grammar.NetParser;
+import java.util.ArrayList;
+import java.util.List;
+import org.antlr.v4.runtime.BaseErrorListener;
+import org.antlr.v4.runtime.CharStreams;
+import org.antlr.v4.runtime.CommonTokenStream;
+import org.antlr.v4.runtime.RecognitionException;
+import org.antlr.v4.runtime.Recognizer;
+import org.antlr.v4.runtime.Token;
+
+/**
+ * Parses {@code .net} source text into the immutable syntax tree. This class and the records of this
+ * package are the grammar module's whole API: no ANTLR type leaves it.
+ */
+public final class SpecParser {
+
+    private SpecParser() {}
+
+    /**
+     * Parses one file. Never throws for bad input: every syntax error becomes a diagnostic, and the parser
+     * recovers to report later ones too.
+     *
+     * @param path the file's path as it should appear in diagnostics
+     */
+    public static ParseResult parse(String path, String text) {
+        List<Diagnostic> diagnostics = new ArrayList<>();
+        SyntaxErrorCollector collector = new SyntaxErrorCollector(path, diagnostics);
+
+        NetLexer lexer = new NetLexer(CharStreams.fromString(text, path));
+        lexer.removeErrorListeners();
+        lexer.addErrorListener(collector);
+        NetParser parser = new NetParser(new CommonTokenStream(lexer));
+        parser.removeErrorListeners();
+        parser.addErrorListener(collector);
+
+        NetParser.FileContext tree = parser.file();
+        SourceFile file = new SyntaxTreeBuilder(path).file(tree);
+        return new ParseResult(file, diagnostics);
+    }
+
+    /** Turns ANTLR's reports into diagnostics, at most one per source position. */
+    private static final class SyntaxErrorCollector extends BaseErrorListener {
+        private final String path;
+        private final List<Diagnostic> diagnostics;
+
+        SyntaxErrorCollector(String path, List<Diagnostic> diagnostics) {
+            this.path = path;
+            this.diagnostics = diagnostics;
+        }
+
+        @Override
+        public void syntaxError(Recognizer<?, ?> recognizer, Object offendingSymbol, int line, int charPositionInLine,
+                                String antlrMessage, RecognitionException e) {
+            Position position = new Position(Math.max(line, 1), charPositionInLine + 1);
+            if (!diagnostics.isEmpty() && diagnostics.get(diagnostics.size() - 1).position().equals(position)) {
+                return; // the parser often reports twice at one place while it recovers
+            }
+            diagnostics.add(describe(offendingSymbol, position, antlrMessage));
+        }
+
+        private Diagnostic describe(Object offendingSymbol, Position position, String antlrMessage) {
+            if (offendingSymbol instanceof Token token) {
+                if (token.getType() == NetLexer.UNTERMINATED_COMMENT) {
+                    return Diagnostic.error(path, position, "unterminated block comment", "close it with */");
+                }
+                if (token.getType() == NetLexer.UNEXPECTED) {
+                    return Diagnostic.error(path, position, "unexpected character '" + token.getText() + "'",
+                            "remove it; comments start with // or /*");
+                }
+            }
+            return Diagnostic.error(path, position, "syntax error: " + antlrMessage.replace("<EOF>", "end of file"));
+        }
+    }
+}

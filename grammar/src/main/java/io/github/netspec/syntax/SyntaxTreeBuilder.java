@@ -1,0 +1,165 @@
+package io.github.netspec.syntax;
+
+import io.github.netspec.grammar.NetParser;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.antlr.v4.runtime.ParserRuleContext;
+import org.antlr.v4.runtime.Token;
+
+/**
+ * Builds the record tree from ANTLR's parse tree, once. After error recovery the parse tree may lack
+ * pieces; a statement with a missing piece is dropped here (the syntax error already describes it), so
+ * the records never hold nulls.
+ */
+final class SyntaxTreeBuilder {
+
+    private final String path;
+
+    SyntaxTreeBuilder(String path) {
+        this.path = path;
+    }
+
+    SourceFile file(NetParser.FileContext ctx) {
+        List<Network> networks = ctx.network().stream().map(this::network).filter(Objects::nonNull).toList();
+        return new SourceFile(path, networks);
+    }
+
+    private Network network(NetParser.NetworkContext ctx) {
+        if (isMissing(ctx.name)) {
+            return null;
+        }
+        List<Statement> statements = ctx.statement().stream().map(this::statement).filter(Objects::nonNull).toList();
+        return new Network(ctx.name.getText(), position(ctx.name), statements);
+    }
+
+    private Statement statement(NetParser.StatementContext ctx) {
+        Operation operation = ctx.operation() == null ? null : operation(ctx.operation());
+        if (operation == null) {
+            return null;
+        }
+        Optional<Label> label = isMissing(ctx.label) ? Optional.empty() : Optional.of(label(ctx.label));
+        Optional<ShapeLiteral> expected = Optional.empty();
+        if (ctx.shapeAssertion() != null) {
+            ShapeLiteral shape = shape(ctx.shapeAssertion().shape());
+            if (shape == null) {
+                return null;
+            }
+            expected = Optional.of(shape);
+        }
+        return new Statement(label, operation, expected);
+    }
+
+    private Operation operation(NetParser.OperationContext ctx) {
+        if (ctx instanceof NetParser.InputOperationContext input) {
+            ShapeLiteral shape = shape(input.shape());
+            return shape == null ? null : new Operation.Input(shape, position(input.start));
+        }
+        if (ctx instanceof NetParser.FromOperationContext from) {
+            return isMissing(from.target) ? null : new Operation.From(label(from.target), position(from.start));
+        }
+        NetParser.LayerOperationContext layer = (NetParser.LayerOperationContext) ctx;
+        if (isMissing(layer.layer)) {
+            return null;
+        }
+        List<Argument> arguments = new ArrayList<>();
+        if (layer.arguments() != null) {
+            for (NetParser.ArgumentContext argument : layer.arguments().argument()) {
+                Argument built = argument(argument);
+                if (built == null) {
+                    return null;
+                }
+                arguments.add(built);
+            }
+        }
+        return new Operation.Layer(layer.layer.getText(), arguments, position(layer.layer));
+    }
+
+    private Argument argument(NetParser.ArgumentContext ctx) {
+        Value value = ctx.value() == null ? null : value(ctx.value());
+        if (value == null) {
+            return null;
+        }
+        Optional<String> key = isMissing(ctx.key) ? Optional.empty() : Optional.of(ctx.key.getText());
+        return new Argument(key, value, position(ctx.start));
+    }
+
+    private Value value(NetParser.ValueContext ctx) {
+        if (hasMissingToken(ctx)) {
+            return null;
+        }
+        Position at = position(ctx.start);
+        if (ctx instanceof NetParser.IntegerValueContext integer) {
+            return IntegerValue.parse(signed(integer.getText()), at);
+        }
+        if (ctx instanceof NetParser.DecimalValueContext decimal) {
+            String text = signed(decimal.getText());
+            return new Value.Decimal(Double.parseDouble(text), text, at);
+        }
+        if (ctx instanceof NetParser.BooleanValueContext bool) {
+            return new Value.Bool(bool.getText().equals("true"), at);
+        }
+        if (ctx instanceof NetParser.WordValueContext word) {
+            return new Value.Word(word.getText(), at);
+        }
+        NetParser.TupleValueContext tuple = (NetParser.TupleValueContext) ctx;
+        List<Value> elements = new ArrayList<>();
+        for (NetParser.ValueContext element : tuple.value()) {
+            Value built = value(element);
+            if (built == null) {
+                return null;
+            }
+            elements.add(built);
+        }
+        return new Value.Tuple(elements, at);
+    }
+
+    private ShapeLiteral shape(NetParser.ShapeContext ctx) {
+        if (ctx == null || hasMissingToken(ctx) || ctx.dimension().isEmpty()) {
+            return null;
+        }
+        List<IntegerValue> dimensions = new ArrayList<>();
+        for (NetParser.DimensionContext dimension : ctx.dimension()) {
+            if (dimension.INT() == null) {
+                return null;
+            }
+            dimensions.add(IntegerValue.parse(signed(dimension.getText()), position(dimension.start)));
+        }
+        return new ShapeLiteral(dimensions, position(ctx.start));
+    }
+
+    private Label label(Token token) {
+        return new Label(token.getText(), position(token));
+    }
+
+    /** ANTLR's getText() of {@code - 3} is "-3"; the sign and digits are all that remain. */
+    private static String signed(String text) {
+        return text.replaceAll("\\s", "");
+    }
+
+    private Position position(Token token) {
+        return new Position(Math.max(token.getLine(), 1), token.getCharPositionInLine() + 1);
+    }
+
+    /** A token the parser invented during recovery (it has no place in the source). */
+    private static boolean isMissing(Token token) {
+        return token == null || token.getTokenIndex() < 0;
+    }
+
+    private static boolean hasMissingToken(ParserRuleContext ctx) {
+        if (ctx.exception != null) {
+            return true;
+        }
+        for (int i = 0; i < ctx.getChildCount(); i++) {
+            var child = ctx.getChild(i);
+            if (child instanceof org.antlr.v4.runtime.tree.ErrorNode) {
+                return true;
+            }
+            if (child instanceof ParserRuleContext rule && hasMissingToken(rule)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

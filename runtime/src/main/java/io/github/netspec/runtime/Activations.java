@@ -1,0 +1,104 @@
+package io.github.netspec.runtime;
+
+/**
+ * Element-wise activations, in place over a whole buffer, with PyTorch's definitions. Each is computed
+ * in double and rounded once, so results are within one float rounding of the exact value.
+ */
+public final class Activations {
+
+    private Activations() {}
+
+    public static void relu(float[] x) {
+        for (int i = 0; i < x.length; i++) {
+            // max(x, 0) but keeping NaN, as torch.relu does.
+            x[i] = x[i] < 0f ? 0f : x[i];
+        }
+    }
+
+    /** min(max(x, 0), 6). */
+    public static void relu6(float[] x) {
+        for (int i = 0; i < x.length; i++) {
+            x[i] = x[i] < 0f ? 0f : x[i] > 6f ? 6f : x[i];
+        }
+    }
+
+    /** 1 / (1 + e^-x). */
+    public static void sigmoid(float[] x) {
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) sigmoid((double) x[i]);
+        }
+    }
+
+    public static void tanh(float[] x) {
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) Math.tanh(x[i]);
+        }
+    }
+
+    /** The exact GELU: x * Φ(x) = x/2 * erfc(-x/√2). erfc keeps the relative precision for large negative x. */
+    public static void gelu(float[] x) {
+        for (int i = 0; i < x.length; i++) {
+            double v = x[i];
+            x[i] = (float) (0.5 * v * SpecialFunctions.erfc(-v / Math.sqrt(2.0)));
+        }
+    }
+
+    /** x * sigmoid(x), also called swish. */
+    public static void silu(float[] x) {
+        for (int i = 0; i < x.length; i++) {
+            double v = x[i];
+            x[i] = (float) (v * sigmoid(v));
+        }
+    }
+
+    /** x * relu6(x + 3) / 6. */
+    public static void hardswish(float[] x) {
+        for (int i = 0; i < x.length; i++) {
+            double v = x[i];
+            x[i] = (float) (v * Math.min(Math.max(v + 3.0, 0.0), 6.0) / 6.0);
+        }
+    }
+
+    /** x for x ≥ 0, else alpha * x. */
+    public static void leakyRelu(float[] x, float alpha) {
+        for (int i = 0; i < x.length; i++) {
+            x[i] = x[i] >= 0f ? x[i] : x[i] * alpha;
+        }
+    }
+
+    /** x for x > 0, else alpha * (e^x - 1). */
+    public static void elu(float[] x, float alpha) {
+        for (int i = 0; i < x.length; i++) {
+            x[i] = x[i] > 0f ? x[i] : (float) (alpha * Math.expm1(x[i]));
+        }
+    }
+
+    /**
+     * Softmax over the channel axis of {@code [channels, spatial]}: at each spatial position the
+     * channel values become exp(v - max) / sum. Subtracting the max keeps exp from overflowing.
+     */
+    public static void softmax(float[] x, int channels, int spatial) {
+        for (int s = 0; s < spatial; s++) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < channels; c++) {
+                max = Math.max(max, x[c * spatial + s]);
+            }
+            double sum = 0.0;
+            for (int c = 0; c < channels; c++) {
+                sum += Math.exp(x[c * spatial + s] - max);
+            }
+            for (int c = 0; c < channels; c++) {
+                x[c * spatial + s] = (float) (Math.exp(x[c * spatial + s] - max) / sum);
+            }
+        }
+    }
+
+    private static double sigmoid(double v) {
+        // Written so that neither branch overflows exp.
+        if (v >= 0) {
+            return 1.0 / (1.0 + Math.exp(-v));
+        }
+        double e = Math.exp(v);
+        return e / (1.0 + e);
+    }
+}
