@@ -1,7 +1,7 @@
 package io.github.netspec.runtime;
 
 /**
- * The complementary error function, which Java's Math lacks, to about 1e-15 relative error: a Maclaurin
+ * The complementary error function, which Java's Math lacks, to about 1e-13 relative error: a Maclaurin
  * series of erf near zero and a Lentz continued fraction for erfc in the tails, where erf's cancellation
  * would lose every digit.
  */
