@@ -42,7 +42,6 @@ final class ArgumentBinder {
         Map<String, Object> values = new LinkedHashMap<>();
         Map<String, Position> positions = new HashMap<>();
         boolean seenNamed = false;
-        boolean unknownKey = false;
         int positionalIndex = 0;
         for (Argument argument : layer.arguments()) {
             Parameter parameter;
@@ -64,7 +63,6 @@ final class ArgumentBinder {
                 String key = argument.key().get();
                 Optional<Parameter> named = signature.parameter(key);
                 if (named.isEmpty()) {
-                    unknownKey = true;
                     diagnostics.error(argument.position(),
                             "unknown parameter '" + key + "' for " + layer.name() + Names.didYouMean(key, signature.parameterNames()),
                             takes(signature));
@@ -84,8 +82,8 @@ final class ArgumentBinder {
             if (positions.containsKey(parameter.name())) {
                 continue;
             }
-            if (parameter.required() && !unknownKey) {
-                // With an unknown key reported, a "missing" one is most likely that key misspelt: one error is enough.
+            if (parameter.required() && diagnostics.errorCount() == errorsBefore) {
+                // After an argument error, a "missing" parameter is most likely that argument: one error is enough.
                 diagnostics.error(layer.position(), layer.name() + " needs '" + parameter.name() + "'", example(signature));
             } else {
                 values.put(parameter.name(), defaultValue(parameter));

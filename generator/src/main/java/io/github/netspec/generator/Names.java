@@ -24,7 +24,9 @@ final class Names {
         int limit = Math.max(1, word.length() / 3);
         return candidates.stream()
                 .filter(c -> editDistance(word, c) <= limit)
-                .min(Comparator.comparingInt((String c) -> editDistance(word, c)).thenComparing(c -> c));
+                .min(Comparator.comparingInt((String c) -> editDistance(word, c))
+                        .thenComparingInt(c -> Math.abs(c.length() - word.length())) // a typo rarely changes length
+                        .thenComparing(c -> c));
     }
 
     /** " (did you mean 'x'?)" or "", ready to append to a message. */

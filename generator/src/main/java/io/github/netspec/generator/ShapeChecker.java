@@ -36,6 +36,10 @@ public final class ShapeChecker {
     private final List<Node> nodes = new ArrayList<>();
     private final Map<String, Node> labels = new LinkedHashMap<>();
     private final Map<String, Integer> kindCounters = new HashMap<>();
+    /** Every label written so far, even on statements that failed, so later references to them stay quiet. */
+    private final Map<String, Position> declaredLabels = new HashMap<>();
+    /** Default names of unlabelled layers, with where the layer is. */
+    private final Map<String, Position> defaultNames = new LinkedHashMap<>();
     /** The current value, or null when it is unknown because of an earlier error. */
     private Node current;
     private boolean sawInput;
@@ -73,6 +77,7 @@ public final class ShapeChecker {
 
     private void statement(Statement statement) {
         Operation operation = statement.operation();
+        statement.label().ifPresent(this::declare);
         if (!sawInput && !(operation instanceof Operation.Input)) {
             diagnostics.error(operation.position(), "a network must start with its input",
                     "add a first line such as input [1, 28, 28] (C, H, W)");
@@ -152,7 +157,7 @@ public final class ShapeChecker {
             return;
         }
         Optional<BoundArguments> arguments = binder.bind(layer, signature.get());
-        String name = statement.label().map(Label::name).orElseGet(() -> defaultName(layer.name()));
+        String name = statement.label().map(Label::name).orElseGet(() -> defaultName(layer.name(), layer.position()));
         if (arguments.isEmpty() || current == null) {
             current = null;
             return;
@@ -513,19 +518,21 @@ public final class ShapeChecker {
         Node node = new Node(nodes.size(), name, statement.label().isPresent(), layer, position, op,
                 inputs.stream().map(Node::id).toList(), shape, weights, source);
         nodes.add(node);
-        statement.label().ifPresent(label -> {
-            Node previous = labels.putIfAbsent(label.name(), node);
-            if (previous != null) {
-                diagnostics.error(label.position(), "label '" + label.name() + "' is already used at line "
-                        + previous.position().line(), "give this layer another label");
-            }
-        });
+        statement.label().ifPresent(label -> labels.putIfAbsent(label.name(), node));
         return node;
+    }
+
+    private void declare(Label label) {
+        Position previous = declaredLabels.putIfAbsent(label.name(), label.position());
+        if (previous != null) {
+            diagnostics.error(label.position(), "label '" + label.name() + "' is already used at line " + previous.line(),
+                    "give this layer another label");
+        }
     }
 
     private Optional<Node> lookUp(Label label) {
         Node node = labels.get(label.name());
-        if (node == null) {
+        if (node == null && !declaredLabels.containsKey(label.name())) {
             diagnostics.error(label.position(), "unknown label '" + label.name() + "'"
                     + Names.didYouMean(label.name(), labels.keySet()),
                     labels.isEmpty() ? "label an earlier statement, as in x: conv2d(...)"
@@ -602,21 +609,21 @@ public final class ShapeChecker {
     }
 
     /** Unlabelled layers get {@code kind_N}: the N-th layer of that kind in the network, labelled or not. */
-    private String defaultName(String kind) {
-        return kind + "_" + kindCounters.merge(kind, 1, Integer::sum);
+    private String defaultName(String kind, Position position) {
+        String name = kind + "_" + kindCounters.merge(kind, 1, Integer::sum);
+        defaultNames.put(name, position);
+        return name;
     }
 
     /** A label that equals an unlabelled layer's default name would make two layers share weights. */
     private void checkDefaultNamesAgainstLabels() {
-        Map<String, Node> unlabelled = nodes.stream().filter(n -> !n.labelled())
-                .collect(Collectors.toMap(Node::name, n -> n, (a, b) -> a));
-        for (Node node : nodes) {
-            Node clash = unlabelled.get(node.name());
-            if (node.labelled() && clash != null) {
-                diagnostics.error(node.position(), "label '" + node.name() + "' is also the default name of the unlabelled "
-                        + clash.layer() + " at line " + clash.position().line(), "choose another label, or label that layer too");
+        declaredLabels.forEach((label, position) -> {
+            Position unlabelled = defaultNames.get(label);
+            if (unlabelled != null) {
+                diagnostics.error(position, "label '" + label + "' is also the default name of the unlabelled layer at line "
+                        + unlabelled.line(), "choose another label, or label that layer too");
             }
-        }
+        });
     }
 
     private static String origin(Node node) {

@@ -54,11 +54,31 @@ public final class SpecParser {
         @Override
         public void syntaxError(Recognizer<?, ?> recognizer, Object offendingSymbol, int line, int charPositionInLine,
                                 String antlrMessage, RecognitionException e) {
-            Position position = new Position(Math.max(line, 1), charPositionInLine + 1);
-            if (!diagnostics.isEmpty() && diagnostics.get(diagnostics.size() - 1).position().equals(position)) {
-                return; // the parser often reports twice at one place while it recovers
+            Position position = blame(recognizer, offendingSymbol, new Position(Math.max(line, 1), charPositionInLine + 1));
+            if (!diagnostics.isEmpty() && diagnostics.get(diagnostics.size() - 1).position().line() == position.line()) {
+                return; // one bad line, one error: the rest of the line is the parser recovering
             }
             diagnostics.add(describe(offendingSymbol, position, antlrMessage));
+        }
+
+        /**
+         * When the unexpected token starts a later line than the last good token, the mistake is almost
+         * always at the end of that earlier line (a missing ')' or ','), so point just after it, as javac does.
+         */
+        private static Position blame(Recognizer<?, ?> recognizer, Object offendingSymbol, Position reported) {
+            if (!(recognizer instanceof org.antlr.v4.runtime.Parser parser) || !(offendingSymbol instanceof Token token)
+                    || token.getType() == NetLexer.UNTERMINATED_COMMENT || token.getType() == NetLexer.UNEXPECTED) {
+                return reported;
+            }
+            Token previous = parser.getTokenStream().LT(-1);
+            if (previous == null || previous.getLine() >= token.getLine() || previous.getType() == Token.EOF) {
+                return reported;
+            }
+            String text = previous.getText();
+            if (text.contains("\n")) {
+                return reported;
+            }
+            return new Position(previous.getLine(), previous.getCharPositionInLine() + text.length() + 1);
         }
 
         private Diagnostic describe(Object offendingSymbol, Position position, String antlrMessage) {
