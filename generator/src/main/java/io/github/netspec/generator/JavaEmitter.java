@@ -224,7 +224,7 @@ public final class JavaEmitter {
         for (Plan.Step step : plan.steps()) {
             if (step.node() != commented) {
                 commented = step.node();
-                predict.addCode("\n").addComment("$L", commented.source() + (commented.source().contains("->") ? "" : "  -> " + commented.shape()));
+                predict.addCode("\n").addComment("$L", commented.source() + (commented.source().contains("->") ? "" : " -> " + commented.shape()));
             }
             predict.addCode(call(step, declared));
         }

@@ -1,0 +1,51 @@
+package io.github.netspec.generator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Generated code is a reviewed artifact: it must equal src/test/resources/goldens/Golden.java byte for
+ * byte. When it changes on purpose, the new text is written to target/goldens/ and printed, so the
+ * reviewer can read the diff and copy it over the golden.
+ */
+class GoldenFileTest {
+
+    private static NetCompiler.Result compileGolden() throws Exception {
+        Path spec = Path.of(GoldenFileTest.class.getResource("/goldens/golden.net").toURI());
+        return NetCompiler.compile(List.of(new NetCompiler.Source("goldens/golden.net", Files.readString(spec))),
+                "com.example.nets");
+    }
+
+    @Test
+    void generatedSourceEqualsTheGolden() throws Exception {
+        NetCompiler.Result result = compileGolden();
+        assertFalse(result.hasErrors(), result.diagnostics().toString());
+        String actual = result.classes().get(0).javaSource();
+
+        var golden = GoldenFileTest.class.getResource("/goldens/Golden.java");
+        String expected = golden == null ? null : Files.readString(Path.of(golden.toURI()), StandardCharsets.UTF_8);
+        if (!actual.equals(expected)) {
+            Path written = Path.of("target", "goldens", "Golden.java");
+            Files.createDirectories(written.getParent());
+            Files.writeString(written, actual, StandardCharsets.UTF_8);
+            fail((golden == null ? "no golden yet" : "generated code differs from the golden")
+                    + "; the new text is in " + written.toAbsolutePath() + ":\n" + actual);
+        }
+    }
+
+    @Test
+    void generationIsDeterministicAndHasNoMachineDetails() throws Exception {
+        String first = compileGolden().classes().get(0).javaSource();
+        String second = compileGolden().classes().get(0).javaSource();
+        assertEquals(first, second);
+        assertFalse(first.contains(System.getProperty("user.dir")), "no absolute paths in generated code");
+        assertFalse(first.matches("(?s).*20\\d\\d-\\d\\d-\\d\\d.*"), "no dates in generated code");
+    }
+}
