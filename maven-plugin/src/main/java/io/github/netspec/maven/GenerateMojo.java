@@ -8,12 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
@@ -106,18 +103,10 @@ public final class GenerateMojo extends AbstractMojo {
             } catch (IOException e) {
                 throw new MojoExecutionException("netspec: cannot read " + spec + ": " + e.getMessage(), e);
             }
-            String pkg = packageName != null ? packageName.trim() : folderPackage(relative);
+            String pkg = packageName != null ? packageName.trim() : GeneratedSources.folderPackage(relative);
             groups.computeIfAbsent(pkg, k -> new ArrayList<>()).add(new NetCompiler.Source(unixPath(relative), text));
         }
         return groups;
-    }
-
-    private static String folderPackage(Path relative) {
-        Path folder = relative.getParent();
-        if (folder == null) {
-            return "";
-        }
-        return unixPath(folder).replace('/', '.');
     }
 
     /** Logs each diagnostic with the spec's absolute path, so consoles and IDEs link to the line. */
@@ -133,48 +122,17 @@ public final class GenerateMojo extends AbstractMojo {
         }
     }
 
-    /**
-     * Writes each class only if its bytes changed (so mtimes and incremental compilation survive a no-op
-     * build), through a temporary file and a rename (so no reader sees half a file), then removes .java
-     * files of ours that no spec generates any more.
-     */
     private void write(Path outputRoot, List<NetCompiler.GeneratedClass> classes) throws MojoExecutionException {
-        Set<Path> written = new LinkedHashSet<>();
+        Map<Path, byte[]> files = new TreeMap<>();
+        for (NetCompiler.GeneratedClass generated : classes) {
+            files.put(Path.of(generated.relativePath()), generated.javaSource().getBytes(StandardCharsets.UTF_8));
+        }
         try {
-            for (NetCompiler.GeneratedClass generated : classes) {
-                Path target = outputRoot.resolve(generated.relativePath());
-                written.add(target);
-                byte[] bytes = generated.javaSource().getBytes(StandardCharsets.UTF_8);
-                if (Files.isRegularFile(target) && java.util.Arrays.equals(Files.readAllBytes(target), bytes)) {
-                    continue;
-                }
-                Files.createDirectories(target.getParent());
-                Path temporary = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
-                try {
-                    Files.write(temporary, bytes);
-                    Files.move(temporary, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-                } finally {
-                    Files.deleteIfExists(temporary);
-                }
-            }
-            removeStale(outputRoot, written);
+            GeneratedSources.Report report = GeneratedSources.sync(outputRoot, files);
+            report.removed().forEach(p -> getLog().info("netspec: removed " + p + ", which no spec generates any more"));
+            getLog().debug("netspec: wrote " + report.written() + ", unchanged " + report.unchanged());
         } catch (IOException e) {
             throw new MojoExecutionException("netspec: cannot write generated sources to " + outputRoot + ": " + e.getMessage(), e);
-        }
-    }
-
-    private void removeStale(Path outputRoot, Set<Path> written) throws IOException {
-        if (!Files.isDirectory(outputRoot)) {
-            return;
-        }
-        List<Path> stale;
-        try (Stream<Path> files = Files.walk(outputRoot)) {
-            stale = files.filter(p -> p.toString().endsWith(".java") && !written.contains(p)).collect(Collectors.toList());
-        }
-        for (Path file : stale) {
-            getLog().info("netspec: removing " + file + ", which no spec generates any more");
-            Files.delete(file);
         }
     }
 
