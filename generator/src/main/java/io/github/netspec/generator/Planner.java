@@ -34,6 +34,10 @@ public final class Planner {
         for (String reserved : List.of("input", "weights", "network", "safetensors")) {
             names.newName(reserved, reserved);
         }
+        // The public constants every generated class has; a label such as input_size must not take them.
+        for (String reserved : List.of("INPUT_SIZE", "OUTPUT_SIZE", "PARAMETER_COUNT", "INPUT_SHAPE", "OUTPUT_SHAPE")) {
+            constants.newName(reserved, reserved);
+        }
     }
 
     public static Plan plan(CheckedNetwork network) {

@@ -41,6 +41,16 @@ class GoldenFileTest {
     }
 
     @Test
+    void labelsThatLookLikeTheClassConstantsGetOtherNames() {
+        NetCompiler.Result result = NetCompiler.compile(List.of(new NetCompiler.Source("n.net",
+                "network N { input [2, 4, 4] input_size: maxpool(2) output_shape: avgpool(2) inputs: relu }")), "p");
+        assertFalse(result.hasErrors(), result.diagnostics().toString());
+        String source = result.classes().get(0).javaSource();
+        assertFalse(source.contains("PoolGeometry INPUT_SIZE ="), source);
+        assertFalse(source.contains("PoolGeometry OUTPUT_SHAPE ="), source);
+    }
+
+    @Test
     void generationIsDeterministicAndHasNoMachineDetails() throws Exception {
         String first = compileGolden().classes().get(0).javaSource();
         String second = compileGolden().classes().get(0).javaSource();
