@@ -11,6 +11,7 @@ import io.github.netspec.syntax.Operation;
 import io.github.netspec.syntax.Position;
 import io.github.netspec.syntax.Value;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -168,7 +169,7 @@ final class ArgumentBinder {
 
     private Optional<Object> padding(String what, Value value) {
         if (value instanceof Value.Word word) {
-            List<String> words = List.of("same", "valid", "causal");
+            List<String> words = Arrays.stream(PaddingWord.values()).map(w -> w.name().toLowerCase(Locale.ROOT)).toList();
             if (words.contains(word.word())) {
                 return Optional.of(PaddingWord.valueOf(word.word().toUpperCase(Locale.ROOT)));
             }

@@ -64,8 +64,4 @@ record BoundArguments(Map<String, Object> values, Map<String, Position> position
     Position position(String name) {
         return positions.getOrDefault(name, layerPosition);
     }
-
-    boolean isWritten(String name) {
-        return positions.containsKey(name);
-    }
 }

@@ -1,6 +1,8 @@
 package io.github.netspec.generator;
 
 import io.github.netspec.runtime.PaddingMode;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A layer after checking: every parameter resolved to concrete numbers for its input shape. Spatial
@@ -17,7 +19,18 @@ public sealed interface LayerOp {
      * @param padAfter padding at the end of each spatial axis (bottom, right)
      */
     record Conv(int outChannels, int[] kernel, int[] stride, int[] dilation, int[] padBefore, int[] padAfter,
-                int groups, boolean bias, PaddingMode paddingMode, Activation activation) implements LayerOp {}
+                int groups, boolean bias, PaddingMode paddingMode, Activation activation) implements LayerOp {
+
+        /** The output channels, then each spatial size by the sliding-window formula. */
+        Shape outputShape(Shape input) {
+            List<Integer> dims = new ArrayList<>(List.of(outChannels));
+            for (int axis = 0; axis < kernel.length; axis++) {
+                dims.add((int) Geometry.outputSize(input.spatial().get(axis), padBefore[axis], padAfter[axis],
+                        kernel[axis], stride[axis], dilation[axis]));
+            }
+            return new Shape(dims);
+        }
+    }
 
     /** Depthwise (with bias) then a 1x1 pointwise convolution, weights under LABEL.depthwise / LABEL.pointwise. */
     record Separable(Conv depthwise, Conv pointwise) implements LayerOp {}

@@ -68,19 +68,18 @@ public final class Planner {
         if (op instanceof LayerOp.Conv conv) {
             convolution(node, node.name(), conv, inShape, in, out);
         } else if (op instanceof LayerOp.Separable separable) {
+            Shape middleShape = separable.depthwise().outputShape(inShape);
             Buffer middle = new Buffer(names.newName(camel(node.name()) + "Depthwise", node.name() + ".depthwise"),
-                    convOutputSize(inShape, separable.depthwise()));
+                    Math.toIntExact(middleShape.size()));
             convolution(node, node.name() + ".depthwise", separable.depthwise(), inShape, in, middle);
-            convolution(node, node.name() + ".pointwise", separable.pointwise(), middleOf(inShape, separable.depthwise()),
-                    middle, out);
+            convolution(node, node.name() + ".pointwise", separable.pointwise(), middleShape, middle, out);
         } else if (op instanceof LayerOp.Pool pool) {
             int[] d = planeOf(inShape);
             int[] o = planeOf(node.shape());
-            int rank = pool.kernel().length;
             PoolGeometry geometry = new PoolGeometry(inShape.channels(), d[0], d[1], o[0], o[1],
-                    rank == 1 ? 1 : pool.kernel()[0], last(pool.kernel()),
-                    rank == 1 ? 1 : pool.stride()[0], last(pool.stride()),
-                    rank == 1 ? 0 : pool.padding()[0], last(pool.padding()));
+                    height(pool.kernel(), 1), last(pool.kernel()),
+                    height(pool.stride(), 1), last(pool.stride()),
+                    height(pool.padding(), 0), last(pool.padding()));
             steps.add(new Plan.PoolStep(node, constant(node.name()), geometry, pool.max(), in, out));
         } else if (op instanceof LayerOp.GlobalPool global) {
             steps.add(new Plan.GlobalPoolStep(node, global.max(), inShape.channels(), (int) inShape.spatialSize(), in, out));
@@ -106,16 +105,14 @@ public final class Planner {
 
     private void convolution(Node node, String prefix, LayerOp.Conv conv, Shape inShape, Buffer in, Buffer out) {
         int[] d = planeOf(inShape);
-        Shape outShape = middleOf(inShape, conv);
-        int[] o = planeOf(outShape);
-        boolean oneDimensional = conv.kernel().length == 1;
+        int[] o = planeOf(conv.outputShape(inShape));
         ConvGeometry geometry = new ConvGeometry(
                 inShape.channels(), d[0], d[1],
                 conv.outChannels(), o[0], o[1],
-                oneDimensional ? 1 : conv.kernel()[0], last(conv.kernel()),
-                oneDimensional ? 1 : conv.stride()[0], last(conv.stride()),
-                oneDimensional ? 1 : conv.dilation()[0], last(conv.dilation()),
-                oneDimensional ? 0 : conv.padBefore()[0], last(conv.padBefore()),
+                height(conv.kernel(), 1), last(conv.kernel()),
+                height(conv.stride(), 1), last(conv.stride()),
+                height(conv.dilation(), 1), last(conv.dilation()),
+                height(conv.padBefore(), 0), last(conv.padBefore()),
                 conv.groups(), conv.paddingMode());
         String weight = tensorField(node, prefix + ".weight");
         String bias = conv.bias() ? tensorField(node, prefix + ".bias") : null;
@@ -146,24 +143,18 @@ public final class Planner {
         return constants.newName(name.replace('.', '_').toUpperCase(Locale.ROOT), name);
     }
 
-    /** The output shape of a convolution on {@code input}: channels, then each spatial size. */
-    private static Shape middleOf(Shape input, LayerOp.Conv conv) {
-        List<Integer> dims = new ArrayList<>(List.of(conv.outChannels()));
-        for (int axis = 0; axis < conv.kernel().length; axis++) {
-            dims.add((int) Geometry.outputSize(input.spatial().get(axis), conv.padBefore()[axis], conv.padAfter()[axis],
-                    conv.kernel()[axis], conv.stride()[axis], conv.dilation()[axis]));
-        }
-        return new Shape(dims);
-    }
-
-    private static int convOutputSize(Shape input, LayerOp.Conv conv) {
-        return Math.toIntExact(middleOf(input, conv).size());
-    }
-
     /** Height and width of a [C, H, W] or [C, L] shape, a sequence being one row. */
     private static int[] planeOf(Shape shape) {
         return shape.rank() == 3 ? new int[] {shape.dimensions().get(1), shape.dimensions().get(2)}
                 : new int[] {1, shape.dimensions().get(1)};
+    }
+
+    /**
+     * The height entry of a per-axis parameter. A 1-D layer runs as 2-D with height 1, where the height
+     * entry takes the value that changes nothing ({@code neutral}: 1 for sizes, 0 for padding).
+     */
+    private static int height(int[] values, int neutral) {
+        return values.length == 1 ? neutral : values[0];
     }
 
     private static int last(int[] values) {

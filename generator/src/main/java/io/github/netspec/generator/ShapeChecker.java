@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * Walks a network's statements top to bottom, binds each layer's arguments, infers its output shape and
@@ -222,7 +221,7 @@ public final class ShapeChecker {
         if (conv.isEmpty()) {
             return Optional.empty();
         }
-        Shape shape = convOutput(input.shape(), conv.get());
+        Shape shape = conv.get().outputShape(input.shape());
         List<WeightTensor> weights = convWeights(name, inChannels, conv.get());
         return Optional.ofNullable(addNode(statement, name, layer.name(), layer.position(), conv.get(), List.of(input), shape,
                 weights, source));
@@ -246,8 +245,7 @@ public final class ShapeChecker {
         int[] zero = {0, 0};
         LayerOp.Conv pw = new LayerOp.Conv(args.count("out"), one, one, one, zero, zero, 1, args.bool("bias"),
                 PaddingMode.ZEROS, Activation.byWord(args.word("activation")).orElseThrow());
-        Shape middle = convOutput(input.shape(), dw);
-        Shape shape = convOutput(middle, pw);
+        Shape shape = pw.outputShape(dw.outputShape(input.shape()));
         List<WeightTensor> weights = new ArrayList<>(convWeights(name + ".depthwise", channels, dw));
         weights.addAll(convWeights(name + ".pointwise", channels, pw));
         return Optional.ofNullable(addNode(statement, name, "separable", layer.position(), new LayerOp.Separable(dw, pw),
@@ -328,15 +326,7 @@ public final class ShapeChecker {
             }
             return Optional.of(new int[][] {before, after});
         }
-        Ints ints = (Ints) padding;
-        if (!ints.fits(rank)) {
-            diagnostics.error(args.position("padding"), layerName + " padding " + ints + " has " + ints.values().size()
-                    + " values but the layer has " + rank + " spatial " + (rank == 1 ? "dimension" : "dimensions"),
-                    "write one value" + (rank == 2 ? ", or (height, width)" : ""));
-            return Optional.empty();
-        }
-        before = ints.expand(rank);
-        return Optional.of(new int[][] {before, before.clone()});
+        return expand(layerName, args, "padding", rank).map(symmetric -> new int[][] {symmetric, symmetric.clone()});
     }
 
     private boolean checkPaddingMode(String layerName, BoundArguments args, Shape input, PaddingMode mode,
@@ -362,9 +352,7 @@ public final class ShapeChecker {
 
     private Optional<Node> pool(Statement statement, Operation.Layer layer, String name, BoundArguments args,
                                 Node input, String source) {
-        if (input.shape().isFlat()) {
-            diagnostics.error(layer.position(), layer.name() + " needs [C, H, W] or [C, L] but its input is flat: " + input.shape(),
-                    "pool before flatten");
+        if (!requireSpatial(layer, input)) {
             return Optional.empty();
         }
         int rank = input.shape().rank() - 1;
@@ -377,22 +365,17 @@ public final class ShapeChecker {
         if (stride.isEmpty()) {
             return Optional.empty();
         }
-        if (args.get("padding") instanceof PaddingWord word) {
-            if (word != PaddingWord.VALID) {
-                diagnostics.error(args.position("padding"), layer.name() + " takes padding as a number or tuple, as PyTorch"
-                        + " pooling does, not " + word.name().toLowerCase(Locale.ROOT), "write padding=1, or leave it out");
-                return Optional.empty();
-            }
+        if (args.get("padding") instanceof PaddingWord word && word != PaddingWord.VALID) {
+            diagnostics.error(args.position("padding"), layer.name() + " takes padding as a number or tuple, as PyTorch"
+                    + " pooling does, not " + word.name().toLowerCase(Locale.ROOT), "write padding=1, or leave it out");
+            return Optional.empty();
         }
-        int[] padding = args.get("padding") instanceof Ints ints && ints.fits(rank) ? ints.expand(rank) : null;
-        if (padding == null) {
-            padding = new int[rank];
-            if (args.get("padding") instanceof Ints ints) {
-                diagnostics.error(args.position("padding"), layer.name() + " padding " + ints + " has " + ints.values().size()
-                        + " values but the input has " + rank + " spatial " + (rank == 1 ? "dimension" : "dimensions"));
-                return Optional.empty();
-            }
+        Optional<int[]> written = args.get("padding") instanceof Ints ? expand(layer.name(), args, "padding", rank)
+                : Optional.of(new int[rank]); // valid
+        if (written.isEmpty()) {
+            return Optional.empty();
         }
+        int[] padding = written.get();
         List<Integer> out = new ArrayList<>(List.of(input.shape().channels()));
         for (int axis = 0; axis < rank; axis++) {
             if (2L * padding[axis] > kernel.get()[axis]) {
@@ -417,9 +400,7 @@ public final class ShapeChecker {
     }
 
     private Optional<Node> globalPool(Statement statement, Operation.Layer layer, String name, Node input, String source) {
-        if (input.shape().isFlat()) {
-            diagnostics.error(layer.position(), layer.name() + " needs [C, H, W] or [C, L] but its input is flat: " + input.shape(),
-                    "pool before flatten");
+        if (!requireSpatial(layer, input)) {
             return Optional.empty();
         }
         List<Integer> out = new ArrayList<>(List.of(input.shape().channels()));
@@ -577,6 +558,17 @@ public final class ShapeChecker {
         return false;
     }
 
+    /** Pooling works on images and sequences, not on flat vectors. */
+    private boolean requireSpatial(Operation.Layer layer, Node input) {
+        if (input.shape().isFlat()) {
+            diagnostics.error(layer.position(), layer.name() + " needs [C, H, W] or [C, L] but its input is flat: " + input.shape(),
+                    "pool before flatten");
+            return false;
+        }
+        return true;
+    }
+
+    /** An int-or-tuple parameter with one value per spatial dimension, or empty after reporting a wrong count. */
     private Optional<int[]> expand(String layerName, BoundArguments args, String parameter, int rank) {
         Ints ints = args.ints(parameter);
         if (!ints.fits(rank)) {
@@ -586,15 +578,6 @@ public final class ShapeChecker {
             return Optional.empty();
         }
         return Optional.of(ints.expand(rank));
-    }
-
-    private static Shape convOutput(Shape input, LayerOp.Conv conv) {
-        List<Integer> out = new ArrayList<>(List.of(conv.outChannels()));
-        for (int axis = 0; axis < conv.kernel().length; axis++) {
-            out.add((int) Geometry.outputSize(input.spatial().get(axis), conv.padBefore()[axis], conv.padAfter()[axis],
-                    conv.kernel()[axis], conv.stride()[axis], conv.dilation()[axis]));
-        }
-        return new Shape(out);
     }
 
     private static List<WeightTensor> convWeights(String prefix, int inChannels, LayerOp.Conv conv) {

@@ -1,7 +1,6 @@
 package io.github.netspec.generator;
 
 import io.github.netspec.syntax.Argument;
-import io.github.netspec.syntax.Label;
 import io.github.netspec.syntax.Operation;
 import io.github.netspec.syntax.Statement;
 import java.util.stream.Collectors;
@@ -33,9 +32,5 @@ final class Sources {
 
     private static String argument(Argument argument) {
         return argument.key().map(k -> k + "=").orElse("") + argument.value().text();
-    }
-
-    static String label(Label label) {
-        return label.name();
     }
 }

@@ -29,10 +29,6 @@ public record Diagnostic(Severity severity, String file, Position position, Stri
         return new Diagnostic(Severity.ERROR, file, position, message, Optional.of(hint));
     }
 
-    public static Diagnostic warning(String file, Position position, String message, String hint) {
-        return new Diagnostic(Severity.WARNING, file, position, message, Optional.ofNullable(hint));
-    }
-
     public boolean isError() {
         return severity == Severity.ERROR;
     }

@@ -3,8 +3,6 @@ package io.github.netspec.syntax;
 /** A place in a source file: 1-based line and 1-based column, as javac and IDEs count them. */
 public record Position(int line, int column) implements Comparable<Position> {
 
-    public static final Position START = new Position(1, 1);
-
     public Position {
         if (line < 1 || column < 1) {
             throw new IllegalArgumentException("positions are 1-based: " + line + ":" + column);

@@ -85,10 +85,12 @@ public final class Activations {
             }
             double sum = 0.0;
             for (int c = 0; c < channels; c++) {
-                sum += Math.exp(x[c * spatial + s] - max);
+                float e = (float) Math.exp(x[c * spatial + s] - max);
+                x[c * spatial + s] = e;
+                sum += e;
             }
             for (int c = 0; c < channels; c++) {
-                x[c * spatial + s] = (float) (Math.exp(x[c * spatial + s] - max) / sum);
+                x[c * spatial + s] = (float) (x[c * spatial + s] / sum);
             }
         }
     }

@@ -63,10 +63,7 @@ class KernelReferenceTest {
     @MethodSource("convCases")
     void convolutionMatchesPyTorch(String line) {
         String[] f = line.split(" ");
-        int[] n = new int[f.length];
-        for (int i = 1; i < f.length; i++) {
-            n[i] = f[i].matches("-?\\d+") ? Integer.parseInt(f[i]) : 0;
-        }
+        int[] n = numbers(f);
         // name cin h w cout kh kw sh sw dh dw top bottom left right groups mode bias outH outW
         ConvGeometry g = new ConvGeometry(n[1], n[2], n[3], n[4], n[18], n[19], n[5], n[6], n[7], n[8], n[9], n[10],
                 n[11], n[13], n[15], PaddingMode.valueOf(f[16].toUpperCase(java.util.Locale.ROOT)));
@@ -80,10 +77,7 @@ class KernelReferenceTest {
     @MethodSource("poolCases")
     void poolingMatchesPyTorch(String line) {
         String[] f = line.split(" ");
-        int[] n = new int[f.length];
-        for (int i = 2; i < f.length; i++) {
-            n[i] = Integer.parseInt(f[i]);
-        }
+        int[] n = numbers(f);
         // name kind c h w kh kw sh sw pt pl outH outW
         PoolGeometry g = new PoolGeometry(n[2], n[3], n[4], n[11], n[12], n[5], n[6], n[7], n[8], n[9], n[10]);
         float[] out = new float[g.outSize()];
@@ -134,6 +128,15 @@ class KernelReferenceTest {
         float[] out = new float[11];
         Dense.forward(37, 11, tensor("dense.input"), tensor("dense.weight"), tensor("dense.bias"), out);
         assertClose("dense", tensor("dense.output"), out);
+    }
+
+    /** The case line's fields as ints, by column; words (name, kind, mode) read as 0. */
+    private static int[] numbers(String[] fields) {
+        int[] numbers = new int[fields.length];
+        for (int i = 0; i < fields.length; i++) {
+            numbers[i] = fields[i].matches("-?\\d+") ? Integer.parseInt(fields[i]) : 0;
+        }
+        return numbers;
     }
 
     static void assertClose(String name, float[] expected, float[] actual) {
