@@ -176,17 +176,17 @@ class Branches(nn.Module):
     def __init__(self):
         super().__init__()
         self.a = nn.Conv2d(4, 6, 3, padding=1)
-        self.conv2d_1 = nn.Conv2d(6, 6, 1)
+        self.conv2d_2 = nn.Conv2d(6, 6, 1)
         self.b = nn.Conv2d(4, 6, 3, padding=1)
-        self.conv2d_2 = nn.Conv2d(4, 6, 3, stride=2, padding=0, padding_mode="reflect")
+        self.conv2d_4 = nn.Conv2d(4, 6, 3, stride=2, padding=0, padding_mode="reflect")
         self.batchnorm_1 = nn.BatchNorm2d(18)
         self.c = nn.Conv2d(18, 5, 3, padding=1)
 
     def forward(self, x):
         a = F.relu(self.a(x))
-        self.conv2d_1(a)  # computed and discarded, as in the spec (the branch restarts from x)
+        self.conv2d_2(a)  # computed and discarded, as in the spec (the branch restarts from x)
         s = F.relu(F.hardswish(self.b(x)) + a)
-        m = F.max_pool2d(self.conv2d_2(x), 2, stride=1)
+        m = F.max_pool2d(self.conv2d_4(x), 2, stride=1)
         p = F.avg_pool2d(s, 3, stride=3)
         y = self.batchnorm_1(torch.cat([p, m, p], dim=1))
         y = torch.softmax(self.c(y), dim=1)

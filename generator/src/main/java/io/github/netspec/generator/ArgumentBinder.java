@@ -105,8 +105,8 @@ final class ArgumentBinder {
             } else if (argument.value() instanceof Value.Word word) {
                 labels.add(new Label(word.word(), word.position()));
             } else {
-                diagnostics.error(argument.position(), layer.name() + " takes labels of earlier layers, but this is a "
-                        + argument.value().kind() + " (" + argument.value().text() + ")", "write " + layer.name() + "(a, b)");
+                diagnostics.error(argument.position(), layer.name() + " takes labels of earlier layers, but this is "
+                        + argument.value().describe(), "write " + layer.name() + "(a, b)");
             }
         }
         if (layer.arguments().isEmpty()) {
@@ -216,8 +216,7 @@ final class ArgumentBinder {
     }
 
     private <T> Optional<T> mismatch(String what, ParameterType type, Value value) {
-        diagnostics.error(value.position(), what + " must be " + type.description + " but is a " + value.kind()
-                + " (" + value.text() + ")");
+        diagnostics.error(value.position(), what + " must be " + type.description + " but is " + value.describe());
         return Optional.empty();
     }
 

@@ -60,6 +60,11 @@ record BoundArguments(Map<String, Object> values, Map<String, Position> position
         return (String) values.get(name);
     }
 
+    /** Whether the user wrote this argument rather than leaving its default. */
+    boolean written(String name) {
+        return positions.containsKey(name);
+    }
+
     /** Where the user wrote this argument, or the layer's position when it took its default. */
     Position position(String name) {
         return positions.getOrDefault(name, layerPosition);

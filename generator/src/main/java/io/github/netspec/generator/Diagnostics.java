@@ -23,6 +23,10 @@ final class Diagnostics {
         collected.add(Diagnostic.error(file, at, message, hint));
     }
 
+    void warning(Position at, String message, String hint) {
+        collected.add(Diagnostic.warning(file, at, message, hint));
+    }
+
     String file() {
         return file;
     }

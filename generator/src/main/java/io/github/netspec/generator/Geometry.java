@@ -23,4 +23,18 @@ final class Geometry {
         long out = Math.floorDiv(in + stride - 1, stride);
         return Math.max((out - 1) * stride + dilatedKernel(kernel, dilation) - in, 0);
     }
+
+    /**
+     * How many input positions at the end of an axis no window reads: the floor in {@link #outputSize}
+     * drops what is left over after the last full window, and whatever of that is not padding is input
+     * the layer ignores. Zero when the stride is wider than a window, since the gaps between windows
+     * then skip input everywhere by design (a strided 1x1 convolution).
+     */
+    static long unreadAtEnd(long in, long before, long after, long span, long stride) {
+        long reach = in + before + after - span;
+        if (stride > span || reach < 0) {
+            return 0;
+        }
+        return Math.max(0, reach % stride - after);
+    }
 }

@@ -58,9 +58,9 @@ public final class NetCompiler {
         Map<String, Declared> declaredClasses = new HashMap<>();
         for (Source source : sources) {
             ParseResult parsed = SpecParser.parse(source.path(), source.text());
-            diagnostics.addAll(parsed.diagnostics());
+            parsed.diagnostics().forEach(d -> diagnostics.add(d.withSourceLine(source.text())));
             if (parsed.hasErrors()) {
-                continue; // the tree is partial; checking it would report consequences of the syntax error
+                continue; // the tree is partial; checking it would report consequences of the syntax errors
             }
             Diagnostics fileDiagnostics = new Diagnostics(source.path());
             for (Network network : parsed.file().networks()) {
@@ -73,11 +73,12 @@ public final class NetCompiler {
                     continue;
                 }
                 ShapeChecker.check(network, fileDiagnostics).ifPresent(checked -> {
+                    Lint.check(checked, fileDiagnostics);
                     String javaSource = JavaEmitter.emit(Planner.plan(checked), packageName).toString();
                     classes.add(new GeneratedClass(qualified(packageName, network.name()), source.path(), javaSource));
                 });
             }
-            diagnostics.addAll(fileDiagnostics.all());
+            fileDiagnostics.all().forEach(d -> diagnostics.add(d.withSourceLine(source.text())));
         }
         diagnostics.sort(null);
         return new Result(diagnostics, classes);

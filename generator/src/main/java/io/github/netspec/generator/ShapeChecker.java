@@ -19,6 +19,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * Walks a network's statements top to bottom, binds each layer's arguments, infers its output shape and
@@ -156,7 +160,11 @@ public final class ShapeChecker {
             return;
         }
         Optional<BoundArguments> arguments = binder.bind(layer, signature.get());
-        String name = statement.label().map(Label::name).orElseGet(() -> defaultName(layer.name(), layer.position()));
+        String defaultName = nextDefaultName(layer.name());
+        String name = statement.label().map(Label::name).orElse(defaultName);
+        if (statement.label().isEmpty()) {
+            defaultNames.put(defaultName, layer.position());
+        }
         if (arguments.isEmpty() || current == null) {
             current = null;
             return;
@@ -271,19 +279,30 @@ public final class ShapeChecker {
         if (!checkPaddingMode(layerName, args, input, mode, before, after)) {
             return Optional.empty();
         }
+        int[] span = new int[rank];
         for (int axis = 0; axis < rank; axis++) {
             long in = input.spatial().get(axis);
             long out = Geometry.outputSize(in, before[axis], after[axis], kernel.get()[axis], stride.get()[axis], dilation.get()[axis]);
+            long spanned = Geometry.dilatedKernel(kernel.get()[axis], dilation.get()[axis]);
             if (out < 1) {
-                long span = Geometry.dilatedKernel(kernel.get()[axis], dilation.get()[axis]);
-                diagnostics.error(args.position("kernel"), layerName + " output " + axisName(rank, axis) + " is " + out
+                long padded = in + before[axis] + after[axis];
+                String what = dilation.get()[axis] > 1 ? "dilated kernel" : "kernel";
+                diagnostics.error(args.layerPosition(), layerName + " output " + axisName(rank, axis) + " is " + out
                         + " (below 1): floor((" + in + " + " + before[axis] + " + " + after[axis] + " - "
-                        + dilation.get()[axis] + "*(" + kernel.get()[axis] + "-1) - 1) / " + stride.get()[axis] + ") + 1 = " + out,
-                        "the input is " + input + " and the " + (dilation.get()[axis] > 1 ? "dilated kernel spans " : "kernel spans ")
-                                + span + "; use padding=same, or a kernel that spans at most " + (in + before[axis] + after[axis]));
+                        + dilation.get()[axis] + "*(" + kernel.get()[axis] + "-1) - 1) / " + stride.get()[axis] + ") + 1 = " + out
+                        + "; the " + what + " spans " + spanned + " but the padded input " + axisName(rank, axis) + " is " + padded,
+                        "the input is " + input + "; use padding=same, or a " + what + " that spans at most " + padded);
                 return Optional.empty();
             }
+            span[axis] = (int) spanned;
         }
+        if (args.written("padding_mode") && mode != PaddingMode.ZEROS && isZero(before) && isZero(after)) {
+            diagnostics.warning(args.position("padding_mode"), layerName + " padding_mode=" + args.word("padding_mode")
+                    + " has no effect: the layer has no padding", "remove padding_mode, or add padding such as padding=same");
+        }
+        warnUnreadEdges(layerName, args, input, span, stride.get(), before, after, span,
+                p -> new LayerOp.Conv(outChannels, kernel.get(), stride.get(), dilation.get(), p, p, groups, false, mode,
+                        Activation.NONE).outputShape(input));
         Activation activation = Activation.byWord(args.word("activation")).orElseThrow();
         return Optional.of(new LayerOp.Conv(outChannels, kernel.get(), stride.get(), dilation.get(), before, after,
                 groups, args.bool("bias"), mode, activation));
@@ -375,28 +394,31 @@ public final class ShapeChecker {
         if (written.isEmpty()) {
             return Optional.empty();
         }
+        int[] window = kernel.get();
+        int[] strides = stride.get();
         int[] padding = written.get();
-        List<Integer> out = new ArrayList<>(List.of(input.shape().channels()));
+        int[] halfWindow = Arrays.stream(window).map(k -> k / 2).toArray();
         for (int axis = 0; axis < rank; axis++) {
-            if (2L * padding[axis] > kernel.get()[axis]) {
+            if (padding[axis] > halfWindow[axis]) {
                 diagnostics.error(args.position("padding"), layer.name() + " padding " + padding[axis] + " is more than half the "
-                        + kernel.get()[axis] + "-wide window", "use padding of at most " + kernel.get()[axis] / 2);
+                        + window[axis] + "-wide window", "use padding of at most " + halfWindow[axis]);
                 return Optional.empty();
             }
             long in = input.shape().spatial().get(axis);
-            long size = Geometry.outputSize(in, padding[axis], padding[axis], kernel.get()[axis], stride.get()[axis], 1);
+            long size = Geometry.outputSize(in, padding[axis], padding[axis], window[axis], strides[axis], 1);
             if (size < 1) {
-                diagnostics.error(args.position("kernel"), layer.name() + " output " + axisName(rank, axis) + " is " + size
-                        + " (below 1): floor((" + in + " + 2*" + padding[axis] + " - " + kernel.get()[axis] + ") / "
-                        + stride.get()[axis] + ") + 1 = " + size,
+                diagnostics.error(layer.position(), layer.name() + " output " + axisName(rank, axis) + " is " + size
+                        + " (below 1): floor((" + in + " + 2*" + padding[axis] + " - " + window[axis] + ") / "
+                        + strides[axis] + ") + 1 = " + size,
                         "the input is " + input.shape() + "; use a window of at most " + (in + 2L * padding[axis]));
                 return Optional.empty();
             }
-            out.add((int) size);
         }
+        warnUnreadEdges(layer.name(), args, input.shape(), window, strides, padding, padding, halfWindow,
+                p -> poolShape(input.shape(), window, strides, p));
         boolean max = layer.name().equals("maxpool");
-        return Optional.ofNullable(addNode(statement, name, layer.name(), layer.position(),
-                new LayerOp.Pool(max, kernel.get(), stride.get(), padding), List.of(input), new Shape(out), List.of(), source));
+        return Optional.ofNullable(addNode(statement, name, layer.name(), layer.position(), new LayerOp.Pool(max, window, strides, padding),
+                List.of(input), poolShape(input.shape(), window, strides, padding), List.of(), source));
     }
 
     private Optional<Node> globalPool(Statement statement, Operation.Layer layer, String name, Node input, String source) {
@@ -480,6 +502,77 @@ public final class ShapeChecker {
         return Optional.ofNullable(addNode(statement, name, layer.name(), layer.position(), op, operands, shape, List.of(), source));
     }
 
+    // ---- warnings about window geometry -----------------------------------------------------------------
+
+    /**
+     * Warns when floor division leaves input rows, columns or positions at the end that no window reads,
+     * and suggests the smallest symmetric padding (at most {@code maxPadding} per axis) that reads them.
+     *
+     * @param outputFor the layer's output shape for a given symmetric padding, for the hint
+     */
+    private void warnUnreadEdges(String layerName, BoundArguments args, Shape input, int[] span, int[] stride,
+                                 int[] before, int[] after, int[] maxPadding, Function<int[], Shape> outputFor) {
+        int rank = span.length;
+        List<String> unread = new ArrayList<>();
+        List<String> arithmetic = new ArrayList<>();
+        int[] suggested = new int[rank];
+        boolean fixable = true;
+        for (int axis = 0; axis < rank; axis++) {
+            int in = input.spatial().get(axis);
+            long missed = Geometry.unreadAtEnd(in, before[axis], after[axis], span[axis], stride[axis]);
+            suggested[axis] = before[axis] == after[axis] ? before[axis] : 0;
+            if (missed == 0) {
+                continue;
+            }
+            unread.add("the last " + missed + " " + edgeName(rank, axis, missed));
+            arithmetic.add("(" + in + " + " + before[axis] + " + " + after[axis] + " - " + span[axis] + ") mod "
+                    + stride[axis] + " = " + (in + before[axis] + after[axis] - span[axis]) % stride[axis]);
+            OptionalInt padding = paddingThatReadsAll(in, span[axis], stride[axis], Math.min(maxPadding[axis], span[axis]));
+            fixable &= padding.isPresent();
+            suggested[axis] = padding.orElse(0);
+        }
+        if (unread.isEmpty()) {
+            return;
+        }
+        String hint = fixable
+                ? "padding=" + perAxisText(suggested)
+                        + " reads all of it (output " + outputFor.apply(suggested) + ")"
+                : "choose a window and stride that fit: (size - window) should be a multiple of the stride";
+        Position at = args.written("stride") ? args.position("stride") : args.layerPosition();
+        diagnostics.warning(at, layerName + " never reads " + String.join(" and ", unread) + " of its input " + input
+                + ": " + String.join(", ", arithmetic) + " left over after the last window", hint);
+    }
+
+    /** The smallest symmetric padding, up to {@code limit}, after which no input is left unread. */
+    private static OptionalInt paddingThatReadsAll(int in, int span, int stride, int limit) {
+        return IntStream.rangeClosed(0, limit).filter(p -> Geometry.unreadAtEnd(in, p, p, span, stride) == 0).findFirst();
+    }
+
+    private static String edgeName(int rank, int axis, long count) {
+        String edge = rank == 1 ? "position" : axis == 0 ? "row" : "column";
+        return count == 1 ? edge : edge + "s";
+    }
+
+    /** One number when every axis has the same value, else a tuple, as a user would write it. */
+    private static String perAxisText(int[] values) {
+        boolean uniform = Arrays.stream(values).allMatch(v -> v == values[0]);
+        return uniform ? Integer.toString(values[0])
+                : Arrays.stream(values).mapToObj(Integer::toString).collect(Collectors.joining(", ", "(", ")"));
+    }
+
+    private static boolean isZero(int[] values) {
+        return Arrays.stream(values).allMatch(v -> v == 0);
+    }
+
+    /** A pool's output for a symmetric padding: channels unchanged, each axis by the window formula. */
+    private static Shape poolShape(Shape input, int[] window, int[] stride, int[] padding) {
+        List<Integer> dims = new ArrayList<>(List.of(input.channels()));
+        for (int axis = 0; axis < window.length; axis++) {
+            dims.add((int) Geometry.outputSize(input.spatial().get(axis), padding[axis], padding[axis], window[axis], stride[axis], 1));
+        }
+        return new Shape(dims);
+    }
+
     // ---- shared helpers ----------------------------------------------------------------------------------
 
     private Node addNode(Statement statement, String name, String layer, Position position, LayerOp op, List<Node> inputs,
@@ -531,19 +624,37 @@ public final class ShapeChecker {
         }
     }
 
-    /** Names the earliest layer whose output no longer leads to the asserted shape, when there is one. */
+    /**
+     * Explains a failed assertion by the first dimension that differs, and names the layer where it first
+     * took a value other than the written one: walking back along the current value's inputs, the
+     * earliest layer from which that dimension has kept its wrong value.
+     */
     private String firstDifference(ShapeLiteral expected) {
-        if (expected.dimensions().size() != current.shape().rank()) {
-            return "the spec has " + expected.dimensions().size() + " dimensions and the value has " + current.shape().rank();
+        int rank = current.shape().rank();
+        if (expected.dimensions().size() != rank) {
+            return "the spec writes " + expected.dimensions().size() + " dimensions and " + current.name() + " has " + rank;
         }
-        for (int i = 0; i < current.shape().rank(); i++) {
-            if (expected.dimensions().get(i).value() != current.shape().dimensions().get(i)) {
-                String axis = i == 0 ? "channels" : "dimension " + (i + 1);
-                return axis + " differ: " + expected.dimensions().get(i).text() + " written, "
-                        + current.shape().dimensions().get(i) + " computed";
+        int axis = 0;
+        while (expected.dimensions().get(axis).value() == current.shape().dimensions().get(axis)) {
+            axis++;
+        }
+        long written = expected.dimensions().get(axis).value();
+        String dimension = axis == 0 ? "channels" : rank == 2 ? "length" : axis == 1 ? "height" : "width";
+        Node changed = current;
+        while (!changed.inputs().isEmpty()) {
+            Shape before = nodes.get(changed.inputs().get(0)).shape();
+            if (before.rank() != rank || before.dimensions().get(axis) == written) {
+                break;
             }
+            changed = nodes.get(changed.inputs().get(0));
         }
-        return "";
+        String actual = dimension + " " + changed.shape().dimensions().get(axis);
+        if (changed.inputs().isEmpty() || nodes.get(changed.inputs().get(0)).shape().rank() != rank) {
+            return "the " + actual + " comes from " + origin(changed) + " and never changes after it; the spec writes " + written;
+        }
+        Shape before = nodes.get(changed.inputs().get(0)).shape();
+        return dimension + (axis == 0 ? " first differ at " : " first differs at ") + origin(changed) + ", which turns " + dimension + " " + before.dimensions().get(axis)
+                + " into " + changed.shape().dimensions().get(axis);
     }
 
     private boolean requireRank(Operation.Layer layer, Node input, int spatialRank) {
@@ -591,11 +702,12 @@ public final class ShapeChecker {
         return weights;
     }
 
-    /** Unlabelled layers get {@code kind_N}: the N-th layer of that kind in the network, labelled or not. */
-    private String defaultName(String kind, Position position) {
-        String name = kind + "_" + kindCounters.merge(kind, 1, Integer::sum);
-        defaultNames.put(name, position);
-        return name;
+    /**
+     * Unlabelled layers get {@code kind_N}: the N-th layer of that kind in the network, labelled or not, so
+     * labelling one layer never renames another.
+     */
+    private String nextDefaultName(String kind) {
+        return kind + "_" + kindCounters.merge(kind, 1, Integer::sum);
     }
 
     /** A label that equals an unlabelled layer's default name would make two layers share weights. */

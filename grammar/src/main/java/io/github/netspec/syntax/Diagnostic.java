@@ -9,9 +9,11 @@ import java.util.Optional;
  *
  * @param file the path as the user gave it (never made absolute here, so output stays reproducible)
  * @param hint how to fix it, or empty when there is nothing useful to suggest
+ * @param sourceLine the text of the line the position is on, for the excerpt under the headline; empty
+ *     until whoever holds the source attaches it (see {@link #withSourceLine})
  */
-public record Diagnostic(Severity severity, String file, Position position, String message, Optional<String> hint)
-        implements Comparable<Diagnostic> {
+public record Diagnostic(Severity severity, String file, Position position, String message, Optional<String> hint,
+                         Optional<String> sourceLine) implements Comparable<Diagnostic> {
 
     public Diagnostic {
         Objects.requireNonNull(severity, "severity");
@@ -19,18 +21,37 @@ public record Diagnostic(Severity severity, String file, Position position, Stri
         Objects.requireNonNull(position, "position");
         Objects.requireNonNull(message, "message");
         Objects.requireNonNull(hint, "hint");
+        Objects.requireNonNull(sourceLine, "sourceLine");
     }
 
     public static Diagnostic error(String file, Position position, String message) {
-        return new Diagnostic(Severity.ERROR, file, position, message, Optional.empty());
+        return new Diagnostic(Severity.ERROR, file, position, message, Optional.empty(), Optional.empty());
     }
 
     public static Diagnostic error(String file, Position position, String message, String hint) {
-        return new Diagnostic(Severity.ERROR, file, position, message, Optional.of(hint));
+        return new Diagnostic(Severity.ERROR, file, position, message, Optional.of(hint), Optional.empty());
+    }
+
+    public static Diagnostic warning(String file, Position position, String message, String hint) {
+        return new Diagnostic(Severity.WARNING, file, position, message, Optional.of(hint), Optional.empty());
     }
 
     public boolean isError() {
         return severity == Severity.ERROR;
+    }
+
+    /** The same diagnostic reported against another path, such as the absolute one a build log needs. */
+    public Diagnostic withFile(String otherFile) {
+        return new Diagnostic(severity, otherFile, position, message, hint, sourceLine);
+    }
+
+    /** The same diagnostic with the excerpt taken from its file's text; unchanged if the line is not there. */
+    public Diagnostic withSourceLine(String fileText) {
+        String[] lines = fileText.split("\r\n|\r|\n", -1);
+        if (position.line() > lines.length) {
+            return this;
+        }
+        return new Diagnostic(severity, file, position, message, hint, Optional.of(lines[position.line() - 1].stripTrailing()));
     }
 
     /** {@code path:LINE:COL: error: message}, the form IDEs and terminals turn into links. */
@@ -38,9 +59,31 @@ public record Diagnostic(Severity severity, String file, Position position, Stri
         return file + ":" + position.line() + ":" + position.column() + ": " + severity.word() + ": " + message;
     }
 
-    /** The headline, then the hint on its own indented line. */
+    /**
+     * The full report, as javac and clang print one: the headline; then, when the source line is known,
+     * that line with the offending text underlined ({@code ^~~~}); then the hint.
+     */
     public String render() {
-        return hint.map(h -> headline() + System.lineSeparator() + "  hint: " + h).orElse(headline());
+        String newline = System.lineSeparator();
+        StringBuilder text = new StringBuilder(headline());
+        sourceLine.filter(line -> !line.isBlank()).ifPresent(line -> text.append(newline).append(line)
+                .append(newline).append(underline(line)));
+        hint.ifPresent(h -> text.append(newline).append("  hint: ").append(h));
+        return text.toString();
+    }
+
+    /**
+     * A caret under the position's first character and tildes under the rest of its width. The prefix
+     * copies the line's tabs, so the caret lines up however wide the terminal draws a tab.
+     */
+    private String underline(String line) {
+        int start = Math.min(position.column() - 1, line.length());
+        int width = Math.max(1, Math.min(position.width(), line.length() - start));
+        StringBuilder marks = new StringBuilder();
+        for (int i = 0; i < start; i++) {
+            marks.append(line.charAt(i) == '\t' ? '\t' : ' ');
+        }
+        return marks.append('^').append("~".repeat(width - 1)).toString();
     }
 
     /** Orders by file, then position, so reports read top to bottom. */

@@ -54,11 +54,21 @@ public final class SpecParser {
         @Override
         public void syntaxError(Recognizer<?, ?> recognizer, Object offendingSymbol, int line, int charPositionInLine,
                                 String antlrMessage, RecognitionException e) {
-            Position position = blame(recognizer, offendingSymbol, new Position(Math.max(line, 1), charPositionInLine + 1));
+            Position position = blame(recognizer, offendingSymbol, reported(offendingSymbol, line, charPositionInLine));
             if (!diagnostics.isEmpty() && diagnostics.get(diagnostics.size() - 1).position().line() == position.line()) {
                 return; // one bad line, one error: the rest of the line is the parser recovering
             }
             diagnostics.add(describe(offendingSymbol, position, antlrMessage));
+        }
+
+        /** Where ANTLR says the error is, covering the offending token when it is one line of text. */
+        private static Position reported(Object offendingSymbol, int line, int charPositionInLine) {
+            int width = 1;
+            if (offendingSymbol instanceof Token token && token.getType() != Token.EOF && token.getText() != null
+                    && !token.getText().isEmpty() && !token.getText().contains("\n")) {
+                width = token.getText().length();
+            }
+            return new Position(Math.max(line, 1), charPositionInLine + 1, width);
         }
 
         /**

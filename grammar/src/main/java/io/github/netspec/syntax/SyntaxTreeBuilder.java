@@ -54,10 +54,10 @@ final class SyntaxTreeBuilder {
     private Operation operation(NetParser.OperationContext ctx) {
         if (ctx instanceof NetParser.InputOperationContext input) {
             ShapeLiteral shape = shape(input.shape());
-            return shape == null ? null : new Operation.Input(shape, position(input.start));
+            return shape == null ? null : new Operation.Input(shape, span(input));
         }
         if (ctx instanceof NetParser.FromOperationContext from) {
-            return isMissing(from.target) ? null : new Operation.From(label(from.target), position(from.start));
+            return isMissing(from.target) ? null : new Operation.From(label(from.target), span(from));
         }
         NetParser.LayerOperationContext layer = (NetParser.LayerOperationContext) ctx;
         if (isMissing(layer.layer)) {
@@ -73,7 +73,7 @@ final class SyntaxTreeBuilder {
                 arguments.add(built);
             }
         }
-        return new Operation.Layer(layer.layer.getText(), arguments, position(layer.layer));
+        return new Operation.Layer(layer.layer.getText(), arguments, span(layer));
     }
 
     private Argument argument(NetParser.ArgumentContext ctx) {
@@ -82,14 +82,14 @@ final class SyntaxTreeBuilder {
             return null;
         }
         Optional<String> key = isMissing(ctx.key) ? Optional.empty() : Optional.of(ctx.key.getText());
-        return new Argument(key, value, position(ctx.start));
+        return new Argument(key, value, span(ctx));
     }
 
     private Value value(NetParser.ValueContext ctx) {
         if (hasMissingToken(ctx)) {
             return null;
         }
-        Position at = position(ctx.start);
+        Position at = span(ctx);
         if (ctx instanceof NetParser.IntegerValueContext integer) {
             return IntegerValue.parse(signed(integer.getText()), at);
         }
@@ -124,9 +124,9 @@ final class SyntaxTreeBuilder {
             if (dimension.INT() == null) {
                 return null;
             }
-            dimensions.add(IntegerValue.parse(signed(dimension.getText()), position(dimension.start)));
+            dimensions.add(IntegerValue.parse(signed(dimension.getText()), span(dimension)));
         }
-        return new ShapeLiteral(dimensions, position(ctx.start));
+        return new ShapeLiteral(dimensions, span(ctx));
     }
 
     private Label label(Token token) {
@@ -138,8 +138,21 @@ final class SyntaxTreeBuilder {
         return text.replaceAll("\\s", "");
     }
 
-    private Position position(Token token) {
-        return new Position(Math.max(token.getLine(), 1), token.getCharPositionInLine() + 1);
+    /** Where a token is, covering its text. */
+    static Position position(Token token) {
+        return new Position(Math.max(token.getLine(), 1), token.getCharPositionInLine() + 1, width(token, token));
+    }
+
+    /** Where a rule's text starts, covering it up to its last token when that is on the same line. */
+    private static Position span(ParserRuleContext ctx) {
+        Token start = ctx.start;
+        Token stop = ctx.stop != null && ctx.stop.getLine() == start.getLine() ? ctx.stop : start;
+        return new Position(Math.max(start.getLine(), 1), start.getCharPositionInLine() + 1, width(start, stop));
+    }
+
+    private static int width(Token start, Token stop) {
+        boolean onOneLine = start.getText() != null && !start.getText().contains("\n") && stop.getStopIndex() >= start.getStartIndex();
+        return onOneLine ? stop.getStopIndex() - start.getStartIndex() + 1 : 1;
     }
 
     /** A token the parser invented during recovery (it has no place in the source). */

@@ -14,6 +14,12 @@ public sealed interface Value permits IntegerValue, Value.Decimal, Value.Bool, V
     /** What kind of value this is, for messages such as "expected an integer but found a word". */
     String kind();
 
+    /** The kind with its article and the value as written, for messages: "an integer (3)". */
+    default String describe() {
+        String article = "aeiou".indexOf(kind().charAt(0)) >= 0 ? "an " : "a ";
+        return article + kind() + " (" + text() + ")";
+    }
+
     record Decimal(double value, String text, Position position) implements Value {
         @Override
         public String kind() {

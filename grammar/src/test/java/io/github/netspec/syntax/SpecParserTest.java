@@ -30,20 +30,20 @@ class SpecParserTest {
         assertFalse(result.hasErrors(), result.diagnostics().toString());
         Network network = result.file().networks().get(0);
         assertEquals("MnistNet", network.name());
-        assertEquals(new Position(2, 9), network.position());
+        assertEquals(new Position(2, 9, 8), network.position());
         assertEquals(6, network.statements().size());
 
         Operation.Input input = assertInstanceOf(Operation.Input.class, network.statements().get(0).operation());
         assertEquals("[1, 28, 28]", input.shape().toString());
 
         Statement conv = network.statements().get(1);
-        assertEquals(Optional.of(new Label("conv1", new Position(4, 5))), conv.label());
+        assertEquals(Optional.of(new Label("conv1", new Position(4, 5, 5))), conv.label());
         Operation.Layer layer = assertInstanceOf(Operation.Layer.class, conv.operation());
         assertEquals("conv2d", layer.name());
-        assertEquals(new Position(4, 12), layer.position());
+        assertEquals(new Position(4, 12, 51), layer.position());
         assertEquals(1, layer.positional().size());
         Argument kernel = layer.named("kernel").orElseThrow();
-        assertEquals(new Position(4, 23), kernel.position());
+        assertEquals(new Position(4, 23, 8), kernel.position());
         assertEquals(3L, assertInstanceOf(IntegerValue.class, kernel.value()).value());
         assertEquals("same", assertInstanceOf(Value.Word.class, layer.named("padding").orElseThrow().value()).word());
         assertEquals("[32, 28, 28]", conv.expectedShape().orElseThrow().toString());

@@ -112,8 +112,7 @@ public final class GenerateMojo extends AbstractMojo {
     /** Logs each diagnostic with the spec's absolute path, so consoles and IDEs link to the line. */
     private void report(Path sourceRoot, List<Diagnostic> diagnostics) {
         for (Diagnostic d : diagnostics) {
-            Diagnostic located = new Diagnostic(d.severity(), sourceRoot.resolve(d.file()).toString(), d.position(),
-                    d.message(), d.hint());
+            Diagnostic located = d.withFile(sourceRoot.resolve(d.file()).toString());
             if (d.isError()) {
                 getLog().error(located.render());
             } else {
