@@ -64,9 +64,7 @@ final class ArgumentBinder {
                 String key = argument.key().get();
                 Optional<Parameter> named = signature.parameter(key);
                 if (named.isEmpty()) {
-                    diagnostics.error(argument.position(),
-                            "unknown parameter '" + key + "' for " + layer.name() + Names.didYouMean(key, signature.parameterNames()),
-                            takes(signature));
+                    unknownParameter(layer, signature, argument, key);
                     continue;
                 }
                 parameter = named.get();
@@ -238,6 +236,25 @@ final class ArgumentBinder {
         }
         return signature.name() + " takes at most " + parameters.size() + " positional arguments ("
                 + String.join(", ", signature.parameterNames()) + ") but got " + given;
+    }
+
+    /** An unknown key: a parameter netspec infers, another framework's name for ours, or a typo. */
+    private void unknownParameter(Operation.Layer layer, Signature signature, Argument argument, String key) {
+        if (LayerCatalog.INFERRED_PARAMETERS.contains(key)) {
+            diagnostics.error(argument.position(), layer.name() + " takes no '" + key + "': netspec works out input"
+                    + " sizes from the shapes", "remove " + key + "=" + argument.value().text());
+            return;
+        }
+        Optional<String> ours = LayerCatalog.frameworkParameter(key).filter(signature.parameterNames()::contains);
+        if (ours.isPresent()) {
+            diagnostics.error(argument.position(), "unknown parameter '" + key + "' for " + layer.name()
+                    + "; PyTorch or Keras call it that, netspec calls it '" + ours.get() + "'",
+                    "write " + ours.get() + "=" + argument.value().text());
+            return;
+        }
+        diagnostics.error(argument.position(),
+                "unknown parameter '" + key + "' for " + layer.name() + Names.didYouMean(key, signature.parameterNames()),
+                takes(signature));
     }
 
     private static String takes(Signature signature) {

@@ -85,6 +85,40 @@ final class LayerCatalog {
         LAYERS.put("concat", new Signature("concat", List.of(), true));
     }
 
+    /**
+     * What PyTorch and Keras call our layers. Users bring networks from both, so an unknown layer that is
+     * one of these gets pointed at its netspec name instead of a guess.
+     */
+    private static final Map<String, String> FRAMEWORK_LAYERS = Map.ofEntries(
+            Map.entry("Conv2d", "conv2d"), Map.entry("Conv2D", "conv2d"), Map.entry("Conv1d", "conv1d"),
+            Map.entry("Conv1D", "conv1d"), Map.entry("DepthwiseConv2D", "depthwise"),
+            Map.entry("SeparableConv2D", "separable"), Map.entry("MaxPool2d", "maxpool"), Map.entry("MaxPool1d", "maxpool"),
+            Map.entry("MaxPooling2D", "maxpool"), Map.entry("MaxPooling1D", "maxpool"), Map.entry("AvgPool2d", "avgpool"),
+            Map.entry("AvgPool1d", "avgpool"), Map.entry("AveragePooling2D", "avgpool"),
+            Map.entry("AveragePooling1D", "avgpool"), Map.entry("AdaptiveAvgPool2d", "globalavgpool"),
+            Map.entry("GlobalAveragePooling2D", "globalavgpool"), Map.entry("GlobalAveragePooling1D", "globalavgpool"),
+            Map.entry("AdaptiveMaxPool2d", "globalmaxpool"), Map.entry("GlobalMaxPooling2D", "globalmaxpool"),
+            Map.entry("GlobalMaxPooling1D", "globalmaxpool"), Map.entry("BatchNorm2d", "batchnorm"),
+            Map.entry("BatchNorm1d", "batchnorm"), Map.entry("BatchNormalization", "batchnorm"),
+            Map.entry("Linear", "dense"), Map.entry("Dense", "dense"), Map.entry("Flatten", "flatten"),
+            Map.entry("Dropout", "dropout"), Map.entry("ReLU", "relu"), Map.entry("ReLU6", "relu6"),
+            Map.entry("Sigmoid", "sigmoid"), Map.entry("Tanh", "tanh"), Map.entry("GELU", "gelu"),
+            Map.entry("SiLU", "silu"), Map.entry("swish", "silu"), Map.entry("Hardswish", "hardswish"),
+            Map.entry("hard_swish", "hardswish"), Map.entry("Softmax", "softmax"), Map.entry("LeakyReLU", "leaky_relu"),
+            Map.entry("ELU", "elu"), Map.entry("Add", "add"), Map.entry("Concatenate", "concat"), Map.entry("cat", "concat"));
+
+    /** What PyTorch and Keras call our parameters. */
+    private static final Map<String, String> FRAMEWORK_PARAMETERS = Map.ofEntries(
+            Map.entry("out_channels", "out"), Map.entry("filters", "out"), Map.entry("out_features", "out"),
+            Map.entry("units", "out"), Map.entry("kernel_size", "kernel"), Map.entry("pool_size", "kernel"),
+            Map.entry("strides", "stride"), Map.entry("dilation_rate", "dilation"), Map.entry("use_bias", "bias"),
+            Map.entry("depth_multiplier", "multiplier"), Map.entry("rate", "p"), Map.entry("epsilon", "eps"),
+            Map.entry("negative_slope", "alpha"));
+
+    /** Parameters other frameworks need and netspec does not, because it knows every input shape. */
+    static final Set<String> INFERRED_PARAMETERS = Set.of("in_channels", "in_features", "num_features",
+            "input_shape", "input_dim");
+
     /** Layers whose weights make them need a name in the weights file. */
     static final Set<String> WEIGHTED = Set.of("conv2d", "conv1d", "depthwise", "separable", "batchnorm", "dense");
 
@@ -96,6 +130,16 @@ final class LayerCatalog {
 
     static Optional<Signature> signature(String layer) {
         return Optional.ofNullable(LAYERS.get(layer));
+    }
+
+    /** Our name for a PyTorch or Keras layer name, if it is one. */
+    static Optional<String> frameworkLayer(String name) {
+        return Optional.ofNullable(FRAMEWORK_LAYERS.get(name));
+    }
+
+    /** Our name for a PyTorch or Keras parameter name, if it is one. */
+    static Optional<String> frameworkParameter(String name) {
+        return Optional.ofNullable(FRAMEWORK_PARAMETERS.get(name));
     }
 
     static Set<String> layerNames() {

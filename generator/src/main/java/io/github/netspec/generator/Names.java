@@ -2,6 +2,7 @@ package io.github.netspec.generator;
 
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import javax.lang.model.SourceVersion;
@@ -19,12 +20,16 @@ final class Names {
     /** Contextual words that javac rejects as type names. */
     private static final Set<String> RESTRICTED = Set.of("var", "yield", "record", "sealed", "permits", "_");
 
-    /** The closest candidate within a small edit distance, for "did you mean 'stride'?". */
+    /**
+     * The closest candidate within a small edit distance, for "did you mean 'stride'?". Case is ignored,
+     * since {@code ReLU} for {@code relu} is a habit from other frameworks rather than a typo.
+     */
     static Optional<String> closest(String word, Collection<String> candidates) {
         int limit = Math.max(1, word.length() / 3);
+        String lower = word.toLowerCase(Locale.ROOT);
         return candidates.stream()
-                .filter(c -> editDistance(word, c) <= limit)
-                .min(Comparator.comparingInt((String c) -> editDistance(word, c))
+                .filter(c -> editDistance(lower, c.toLowerCase(Locale.ROOT)) <= limit)
+                .min(Comparator.comparingInt((String c) -> editDistance(lower, c.toLowerCase(Locale.ROOT)))
                         .thenComparingInt(c -> Math.abs(c.length() - word.length())) // a typo rarely changes length
                         .thenComparing(c -> c));
     }

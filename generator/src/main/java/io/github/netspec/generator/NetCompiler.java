@@ -59,20 +59,20 @@ public final class NetCompiler {
         for (Source source : sources) {
             ParseResult parsed = SpecParser.parse(source.path(), source.text());
             parsed.diagnostics().forEach(d -> diagnostics.add(d.withSourceLine(source.text())));
-            if (parsed.hasErrors()) {
-                continue; // the tree is partial; checking it would report consequences of the syntax errors
-            }
             Diagnostics fileDiagnostics = new Diagnostics(source.path());
             for (Network network : parsed.file().networks()) {
+                if (parsed.diagnostics().stream().anyMatch(d -> network.covers(d.position().line()))) {
+                    continue; // its tree is partial; checking it would report consequences of the syntax error
+                }
                 Declared previous = declaredClasses.putIfAbsent(network.name(), new Declared(source.path(), network));
                 if (previous != null) {
                     fileDiagnostics.error(network.position(), "network " + network.name() + " is also declared at "
                                     + previous.path() + ":" + previous.network().position()
                                     + "; both would generate the class " + qualified(packageName, network.name()),
                             "rename one of them");
-                    continue;
                 }
-                ShapeChecker.check(network, fileDiagnostics).ifPresent(checked -> {
+                // A duplicate is still checked, so its own errors are reported in the same build, but never emitted.
+                ShapeChecker.check(network, fileDiagnostics).filter(checked -> previous == null).ifPresent(checked -> {
                     Lint.check(checked, fileDiagnostics);
                     String javaSource = JavaEmitter.emit(Planner.plan(checked), packageName).toString();
                     classes.add(new GeneratedClass(qualified(packageName, network.name()), source.path(), javaSource));

@@ -41,6 +41,8 @@ public final class ShapeChecker {
     private final Map<String, Integer> kindCounters = new HashMap<>();
     /** Every label written so far, even on statements that failed, so later references to them stay quiet. */
     private final Map<String, Position> declaredLabels = new HashMap<>();
+    /** Every label of the network with where it is first written, to tell a forward reference from a typo. */
+    private final Map<String, Position> allLabels = new HashMap<>();
     /** Default names of unlabelled layers, with where the layer is. */
     private final Map<String, Position> defaultNames = new LinkedHashMap<>();
     /** The current value, or null when it is unknown because of an earlier error. */
@@ -68,6 +70,7 @@ public final class ShapeChecker {
                     "start it with an input statement such as input [1, 28, 28]");
             return Optional.empty();
         }
+        network.statements().forEach(s -> s.label().ifPresent(l -> allLabels.putIfAbsent(l.name(), l.position())));
         for (Statement statement : network.statements()) {
             statement(statement);
         }
@@ -152,10 +155,7 @@ public final class ShapeChecker {
     private void layer(Statement statement, Operation.Layer layer) {
         Optional<Signature> signature = LayerCatalog.signature(layer.name());
         if (signature.isEmpty()) {
-            String hint = layer.name().equals("input") ? "input is written input [C, H, W]"
-                    : "the layers are: " + String.join(", ", LayerCatalog.layerNames());
-            diagnostics.error(layer.position(), "unknown layer '" + layer.name() + "'"
-                    + Names.didYouMean(layer.name(), LayerCatalog.layerNames()), hint);
+            unknownLayer(layer);
             current = null;
             return;
         }
@@ -187,6 +187,19 @@ public final class ShapeChecker {
             default -> elementwise(statement, layer, name, args, input, source);
         };
         current = result.orElse(null);
+    }
+
+    private void unknownLayer(Operation.Layer layer) {
+        Optional<String> ours = LayerCatalog.frameworkLayer(layer.name());
+        if (ours.isPresent()) {
+            diagnostics.error(layer.position(), "unknown layer '" + layer.name() + "'; PyTorch or Keras call it that,"
+                    + " netspec calls it '" + ours.get() + "'", "write " + ours.get() + " (see docs/language.md for its parameters)");
+            return;
+        }
+        String hint = layer.name().equals("input") ? "input is written input [C, H, W]"
+                : "the layers are: " + String.join(", ", LayerCatalog.layerNames());
+        diagnostics.error(layer.position(), "unknown layer '" + layer.name() + "'"
+                + Names.didYouMean(layer.name(), LayerCatalog.layerNames()), hint);
     }
 
     private Optional<Node> elementwise(Statement statement, Operation.Layer layer, String name, BoundArguments args,
@@ -482,7 +495,8 @@ public final class ShapeChecker {
                 Label label = args.labels().get(i - 1);
                 String rule = add ? "add needs equal shapes" : "concat joins along channels, so the other dimensions must be equal";
                 diagnostics.error(label.position(), rule + ", but the current value is " + first + " (from "
-                        + origin(input) + ") and '" + label.name() + "' is " + other + " (from " + origin(operands.get(i)) + ")");
+                        + origin(input) + ") and '" + label.name() + "' is " + other + " (from " + origin(operands.get(i)) + ")",
+                        mergeHint(add, first, other, label.name()));
                 return Optional.empty();
             }
         }
@@ -573,6 +587,31 @@ public final class ShapeChecker {
         return new Shape(dims);
     }
 
+    /** How to make two branches fit, as residual networks do: project channels, match sizes with a stride. */
+    private static String mergeHint(boolean add, Shape current, Shape other, String label) {
+        if (current.rank() != other.rank()) {
+            return "both branches must be images, sequences or flat vectors alike; flatten both or neither";
+        }
+        if (current.isFlat()) {
+            return add ? "project '" + label + "' with dense(" + current.channels() + ") on its branch" : "";
+        }
+        String conv = current.rank() == 2 ? "conv1d(" : "conv2d(";
+        if (add && current.spatial().equals(other.spatial())) {
+            return "project '" + label + "' to " + current.channels() + " channels first, with " + conv
+                    + current.channels() + ", kernel=1) on its branch, as ResNet's shortcuts do";
+        }
+        int factor = other.spatial().get(0) / current.spatial().get(0);
+        boolean downsampled = factor > 1 && IntStream.range(0, current.spatial().size()).allMatch(
+                axis -> other.spatial().get(axis) == (long) current.spatial().get(axis) * factor);
+        if (add && downsampled) {
+            return "project '" + label + "' with " + conv + current.channels() + ", kernel=1, stride=" + factor
+                    + ") on its branch, as ResNet's downsampling shortcuts do";
+        }
+        return "the branches differ in size; give the shorter path's convolution a stride, or pool the other branch, so both"
+                + " reach " + (current.spatial().size() == 1 ? "length " : "size ") + current.spatial().stream().map(String::valueOf)
+                .collect(Collectors.joining("x"));
+    }
+
     // ---- shared helpers ----------------------------------------------------------------------------------
 
     private Node addNode(Statement statement, String name, String layer, Position position, LayerOp op, List<Node> inputs,
@@ -606,7 +645,11 @@ public final class ShapeChecker {
 
     private Optional<Node> lookUp(Label label) {
         Node node = labels.get(label.name());
-        if (node == null && !declaredLabels.containsKey(label.name())) {
+        Position later = allLabels.get(label.name());
+        if (node == null && !declaredLabels.containsKey(label.name()) && later != null) {
+            diagnostics.error(label.position(), "'" + label.name() + "' is labelled later, at line " + later.line()
+                    + "; a layer can only read values computed before it", "move this line below line " + later.line());
+        } else if (node == null && !declaredLabels.containsKey(label.name())) {
             diagnostics.error(label.position(), "unknown label '" + label.name() + "'"
                     + Names.didYouMean(label.name(), labels.keySet()),
                     labels.isEmpty() ? "label an earlier statement, as in x: conv2d(...)"

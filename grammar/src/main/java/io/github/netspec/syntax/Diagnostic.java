@@ -28,12 +28,18 @@ public record Diagnostic(Severity severity, String file, Position position, Stri
         return new Diagnostic(Severity.ERROR, file, position, message, Optional.empty(), Optional.empty());
     }
 
+    /** @param hint how to fix it; a blank hint is left out */
     public static Diagnostic error(String file, Position position, String message, String hint) {
-        return new Diagnostic(Severity.ERROR, file, position, message, Optional.of(hint), Optional.empty());
+        return new Diagnostic(Severity.ERROR, file, position, message, nonBlank(hint), Optional.empty());
     }
 
+    /** @param hint how to fix it; a blank hint is left out */
     public static Diagnostic warning(String file, Position position, String message, String hint) {
-        return new Diagnostic(Severity.WARNING, file, position, message, Optional.of(hint), Optional.empty());
+        return new Diagnostic(Severity.WARNING, file, position, message, nonBlank(hint), Optional.empty());
+    }
+
+    private static Optional<String> nonBlank(String hint) {
+        return hint.isBlank() ? Optional.empty() : Optional.of(hint);
     }
 
     public boolean isError() {

@@ -3,13 +3,17 @@ package io.github.netspec.syntax;
 import io.github.netspec.grammar.NetLexer;
 import io.github.netspec.grammar.NetParser;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import org.antlr.v4.runtime.BaseErrorListener;
 import org.antlr.v4.runtime.CharStreams;
 import org.antlr.v4.runtime.CommonTokenStream;
 import org.antlr.v4.runtime.RecognitionException;
 import org.antlr.v4.runtime.Recognizer;
 import org.antlr.v4.runtime.Token;
+import org.antlr.v4.runtime.Vocabulary;
+import org.antlr.v4.runtime.misc.IntervalSet;
 
 /**
  * Parses {@code .net} source text into the immutable syntax tree. This class and the records of this
@@ -58,7 +62,7 @@ public final class SpecParser {
             if (!diagnostics.isEmpty() && diagnostics.get(diagnostics.size() - 1).position().line() == position.line()) {
                 return; // one bad line, one error: the rest of the line is the parser recovering
             }
-            diagnostics.add(describe(offendingSymbol, position, antlrMessage));
+            diagnostics.add(describe(recognizer, offendingSymbol, position, antlrMessage, e));
         }
 
         /** Where ANTLR says the error is, covering the offending token when it is one line of text. */
@@ -91,7 +95,8 @@ public final class SpecParser {
             return new Position(previous.getLine(), previous.getCharPositionInLine() + text.length() + 1);
         }
 
-        private Diagnostic describe(Object offendingSymbol, Position position, String antlrMessage) {
+        private Diagnostic describe(Recognizer<?, ?> recognizer, Object offendingSymbol, Position position,
+                                    String antlrMessage, RecognitionException e) {
             if (offendingSymbol instanceof Token token) {
                 if (token.getType() == NetLexer.UNTERMINATED_COMMENT) {
                     return Diagnostic.error(path, position, "unterminated block comment", "close it with */");
@@ -100,8 +105,59 @@ public final class SpecParser {
                     return Diagnostic.error(path, position, "unexpected character '" + token.getText() + "'",
                             "remove it; comments start with // or /*");
                 }
+                if (recognizer instanceof org.antlr.v4.runtime.Parser parser) {
+                    IntervalSet expected = expectedTokens(parser, e);
+                    if (expected != null && !expected.isNil()) {
+                        String found = token.getType() == Token.EOF ? "the file ends" : "found '" + token.getText() + "'";
+                        boolean closable = expected.toList().stream().anyMatch(t -> "'}'".equals(parser.getVocabulary().getDisplayName(t)));
+                        String hint = token.getType() == Token.EOF && closable ? "close the network with }" : "";
+                        return Diagnostic.error(path, position, "syntax error: expected " + describe(expected, parser.getVocabulary())
+                                + ", but " + found, hint);
+                    }
+                }
             }
             return Diagnostic.error(path, position, "syntax error: " + antlrMessage.replace("<EOF>", "end of file"));
         }
+
+        /** What the parser could have accepted where it stopped; null if ANTLR cannot say. */
+        private static IntervalSet expectedTokens(org.antlr.v4.runtime.Parser parser, RecognitionException e) {
+            try {
+                return e != null && e.getExpectedTokens() != null ? e.getExpectedTokens() : parser.getExpectedTokens();
+            } catch (RuntimeException stateUnknown) {
+                return null; // the ATN state was not available for this report; fall back to ANTLR's text
+            }
+        }
+
+        /** The expected tokens in words: "',' or ')'", "a value", "a name or '}'". */
+        private static String describe(IntervalSet expected, Vocabulary vocabulary) {
+            Set<String> words = new LinkedHashSet<>();
+            boolean value = expected.contains(NetLexer.INT) && expected.contains(NetLexer.DECIMAL) && expected.contains(NetLexer.IDENT);
+            if (value) {
+                words.add("a value (a number, true, false, a word or a tuple)");
+            }
+            for (int type : expected.toArray()) {
+                if (value && VALUE_TOKENS.contains(vocabulary.getDisplayName(type))) {
+                    continue;
+                }
+                if ("'-'".equals(vocabulary.getDisplayName(type)) && expected.contains(NetLexer.INT)) {
+                    continue; // the sign is part of a number; "an integer" already says it
+                }
+                words.add(switch (type) {
+                    case Token.EOF -> "the end of the file";
+                    case NetLexer.IDENT -> "a name";
+                    case NetLexer.INT -> "an integer";
+                    case NetLexer.DECIMAL -> "a decimal number";
+                    default -> vocabulary.getDisplayName(type);
+                });
+            }
+            List<String> list = List.copyOf(words);
+            if (list.size() == 1) {
+                return list.get(0);
+            }
+            return String.join(", ", list.subList(0, list.size() - 1)) + " or " + list.get(list.size() - 1);
+        }
+
+        /** The tokens that can start a value, folded into "a value" when all of them are expected. */
+        private static final Set<String> VALUE_TOKENS = Set.of("INT", "DECIMAL", "IDENT", "'-'", "'('", "'true'", "'false'");
     }
 }

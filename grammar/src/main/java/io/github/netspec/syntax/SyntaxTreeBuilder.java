@@ -31,7 +31,8 @@ final class SyntaxTreeBuilder {
             return null;
         }
         List<Statement> statements = ctx.statement().stream().map(this::statement).filter(Objects::nonNull).toList();
-        return new Network(ctx.name.getText(), position(ctx.name), statements);
+        int lastLine = ctx.stop != null && ctx.stop.getType() != Token.EOF ? ctx.stop.getLine() : Integer.MAX_VALUE;
+        return new Network(ctx.name.getText(), position(ctx.name), statements, Math.max(lastLine, ctx.name.getLine()));
     }
 
     private Statement statement(NetParser.StatementContext ctx) {
@@ -59,9 +60,8 @@ final class SyntaxTreeBuilder {
         if (ctx instanceof NetParser.FromOperationContext from) {
             return isMissing(from.target) ? null : new Operation.From(label(from.target), span(from));
         }
-        NetParser.LayerOperationContext layer = (NetParser.LayerOperationContext) ctx;
-        if (isMissing(layer.layer)) {
-            return null;
+        if (!(ctx instanceof NetParser.LayerOperationContext layer) || isMissing(layer.layer)) {
+            return null; // recovery left an operation with no alternative matched; the syntax error covers it
         }
         List<Argument> arguments = new ArrayList<>();
         if (layer.arguments() != null) {

@@ -1,5 +1,6 @@
 package io.github.netspec.maven;
 
+import io.github.netspec.generator.GeneratedSources;
 import io.github.netspec.generator.NetCompiler;
 import io.github.netspec.syntax.Diagnostic;
 import java.io.File;

@@ -1,4 +1,4 @@
-package io.github.netspec.maven;
+package io.github.netspec.generator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

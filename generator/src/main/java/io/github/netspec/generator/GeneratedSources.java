@@ -1,4 +1,4 @@
-package io.github.netspec.maven;
+package io.github.netspec.generator;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,24 +16,36 @@ import java.util.stream.Stream;
  * Brings a folder of generated .java files in line with what the generator produced, touching as little
  * as possible: a file whose bytes are unchanged keeps its mtime (so the compiler's incremental build
  * stays incremental), a changed file is replaced through a temporary file and an atomic rename (so no
- * reader sees half a file), and .java files no spec produces any more are removed. Nothing else in the
- * folder, and nothing outside it, is touched.
+ * reader sees half a file), and {@link #sync} removes the .java files no spec produces any more.
+ * Nothing else in the folder, and nothing outside it, is touched.
  */
-final class GeneratedSources {
+public final class GeneratedSources {
 
     /** What a sync did, relative paths under the output folder. */
-    record Report(List<Path> written, List<Path> unchanged, List<Path> removed) {}
+    public record Report(List<Path> written, List<Path> unchanged, List<Path> removed) {}
 
     private GeneratedSources() {}
 
-    /** @param files content by path relative to {@code outputRoot} */
-    static Report sync(Path outputRoot, Map<Path, byte[]> files) throws IOException {
+    /**
+     * Makes {@code outputRoot} hold exactly {@code files}: writes what changed and removes the .java
+     * files nothing generates any more. For a folder the generator owns, such as the plugin's.
+     *
+     * @param files content by path relative to {@code outputRoot}
+     */
+    public static Report sync(Path outputRoot, Map<Path, byte[]> files) throws IOException {
+        Report report = update(outputRoot, files);
+        return new Report(report.written(), report.unchanged(), removeStale(outputRoot, files.keySet()));
+    }
+
+    /**
+     * Writes what changed of {@code files} and removes nothing: for a folder shared with other sources,
+     * such as the one a user names on the command line.
+     */
+    public static Report update(Path outputRoot, Map<Path, byte[]> files) throws IOException {
         List<Path> written = new ArrayList<>();
         List<Path> unchanged = new ArrayList<>();
-        Set<Path> expected = new HashSet<>();
         for (Map.Entry<Path, byte[]> file : files.entrySet()) {
             Path target = outputRoot.resolve(file.getKey()).normalize();
-            expected.add(target);
             if (Files.isRegularFile(target) && Arrays.equals(Files.readAllBytes(target), file.getValue())) {
                 unchanged.add(file.getKey());
             } else {
@@ -41,7 +53,7 @@ final class GeneratedSources {
                 written.add(file.getKey());
             }
         }
-        return new Report(written, unchanged, removeStale(outputRoot, expected));
+        return new Report(written, unchanged, List.of());
     }
 
     private static void writeAtomically(Path target, byte[] bytes) throws IOException {
@@ -55,10 +67,12 @@ final class GeneratedSources {
         }
     }
 
-    private static List<Path> removeStale(Path outputRoot, Set<Path> expected) throws IOException {
+    private static List<Path> removeStale(Path outputRoot, Set<Path> relativePaths) throws IOException {
         if (!Files.isDirectory(outputRoot)) {
             return List.of();
         }
+        Set<Path> expected = new HashSet<>();
+        relativePaths.forEach(p -> expected.add(outputRoot.resolve(p).normalize()));
         List<Path> stale;
         try (Stream<Path> files = Files.walk(outputRoot)) {
             stale = files.filter(p -> p.toString().endsWith(".java") && Files.isRegularFile(p) && !expected.contains(p.normalize()))
@@ -74,7 +88,7 @@ final class GeneratedSources {
     }
 
     /** The package a spec's folder gives it: {@code com/acme/mnist.net} is in {@code com.acme}. */
-    static String folderPackage(Path relativeSpec) {
+    public static String folderPackage(Path relativeSpec) {
         Path folder = relativeSpec.getParent();
         if (folder == null) {
             return "";
