@@ -98,7 +98,7 @@ public final class Netspec {
         if (options.outputDirectory() != null || options.packageName() != null) {
             return usage("check writes nothing; -d and -p belong to generate");
         }
-        NetCompiler.Result result = compile(options);
+        NetCompiler.Result result = compile(options, false);
         if (result == null) {
             return USAGE;
         }
@@ -117,7 +117,7 @@ public final class Netspec {
         if (!packageName.isEmpty() && !SourceVersion.isName(packageName)) {
             return usage("'" + packageName + "' is not a valid Java package name");
         }
-        NetCompiler.Result result = compile(options.withPackage(packageName));
+        NetCompiler.Result result = compile(options.withPackage(packageName), true);
         if (result == null) {
             return USAGE;
         }
@@ -143,8 +143,8 @@ public final class Netspec {
         return OK;
     }
 
-    /** Reads and compiles the files; null after reporting a file that cannot be read. */
-    private NetCompiler.Result compile(Options options) {
+    /** Reads the files, checks them and, if asked, generates; null after reporting a file that cannot be read. */
+    private NetCompiler.Result compile(Options options, boolean generate) {
         if (options.files().isEmpty()) {
             usage("no spec files given");
             return null;
@@ -159,7 +159,8 @@ public final class Netspec {
                 return null;
             }
         }
-        return NetCompiler.compile(sources, options.packageName() == null ? "" : options.packageName());
+        String packageName = options.packageName() == null ? "" : options.packageName();
+        return generate ? NetCompiler.compile(sources, packageName) : NetCompiler.check(sources, packageName);
     }
 
     /** Prints every diagnostic, then a count; the status says whether the build should fail. */

@@ -27,7 +27,10 @@ public final class NetCompiler {
         }
     }
 
-    /** Every diagnostic, sorted by file and position, and the classes of networks that had no errors. */
+    /**
+     * Every diagnostic, sorted by file and position, and the generated classes: one per network when no
+     * source has an error, none otherwise (a build with errors writes nothing).
+     */
     public record Result(List<Diagnostic> diagnostics, List<GeneratedClass> classes) {
         public Result {
             diagnostics = List.copyOf(diagnostics);
@@ -46,15 +49,44 @@ public final class NetCompiler {
     private NetCompiler() {}
 
     /**
+     * Checks the specs and, when none has an error, generates their classes.
+     *
      * @param packageName the Java package of every generated class; empty for the unnamed package
      * @throws IllegalArgumentException if {@code packageName} is not a valid Java package name
      */
     public static Result compile(List<Source> sources, String packageName) {
+        Analysis analysis = analyze(sources, packageName);
+        if (analysis.diagnostics().stream().anyMatch(Diagnostic::isError)) {
+            return new Result(analysis.diagnostics(), List.of()); // a failed build writes nothing
+        }
+        List<GeneratedClass> classes = new ArrayList<>();
+        for (Checked checked : analysis.networks()) {
+            String javaSource = JavaEmitter.emit(Planner.plan(checked.network()), packageName).toString();
+            classes.add(new GeneratedClass(qualified(packageName, checked.network().name()), checked.path(), javaSource));
+        }
+        return new Result(analysis.diagnostics(), classes);
+    }
+
+    /**
+     * Checks the specs without generating anything: the same diagnostics as {@link #compile}, for a
+     * check-only build step or an editor.
+     *
+     * @param packageName the package the classes would be in, which decides which networks clash
+     * @throws IllegalArgumentException if {@code packageName} is not a valid Java package name
+     */
+    public static Result check(List<Source> sources, String packageName) {
+        return new Result(analyze(sources, packageName).diagnostics(), List.of());
+    }
+
+    /** Every diagnostic, sorted, and the networks that passed their checks. */
+    private record Analysis(List<Diagnostic> diagnostics, List<Checked> networks) {}
+
+    private static Analysis analyze(List<Source> sources, String packageName) {
         if (!packageName.isEmpty() && !SourceVersion.isName(packageName)) {
             throw new IllegalArgumentException("'" + packageName + "' is not a valid Java package name");
         }
         List<Diagnostic> diagnostics = new ArrayList<>();
-        List<GeneratedClass> classes = new ArrayList<>();
+        List<Checked> checkedNetworks = new ArrayList<>();
         Map<String, Declared> declaredClasses = new HashMap<>();
         for (Source source : sources) {
             ParseResult parsed = SpecParser.parse(source.path(), source.text());
@@ -72,19 +104,22 @@ public final class NetCompiler {
                             "rename one of them");
                 }
                 // A duplicate is still checked, so its own errors are reported in the same build, but never emitted.
-                ShapeChecker.check(network, fileDiagnostics).filter(checked -> previous == null).ifPresent(checked -> {
+                ShapeChecker.check(network, fileDiagnostics).ifPresent(checked -> {
                     Lint.check(checked, fileDiagnostics);
-                    String javaSource = JavaEmitter.emit(Planner.plan(checked), packageName).toString();
-                    classes.add(new GeneratedClass(qualified(packageName, network.name()), source.path(), javaSource));
+                    if (previous == null) {
+                        checkedNetworks.add(new Checked(source.path(), checked));
+                    }
                 });
             }
             fileDiagnostics.all().forEach(d -> diagnostics.add(d.withSourceLine(source.text())));
         }
         diagnostics.sort(null);
-        return new Result(diagnostics, classes);
+        return new Analysis(diagnostics, checkedNetworks);
     }
 
     private record Declared(String path, Network network) {}
+
+    private record Checked(String path, CheckedNetwork network) {}
 
     private static String qualified(String packageName, String name) {
         return packageName.isEmpty() ? name : packageName + "." + name;

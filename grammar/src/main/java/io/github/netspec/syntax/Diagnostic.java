@@ -51,9 +51,12 @@ public record Diagnostic(Severity severity, String file, Position position, Stri
         return new Diagnostic(severity, otherFile, position, message, hint, sourceLine);
     }
 
-    /** The same diagnostic with the excerpt taken from its file's text; unchanged if the line is not there. */
+    /**
+     * The same diagnostic with the excerpt taken from its file's text; unchanged if the line is not there.
+     * Lines end at '\n', as the lexer counts them, so a stray '\r' cannot shift the excerpt.
+     */
     public Diagnostic withSourceLine(String fileText) {
-        String[] lines = fileText.split("\r\n|\r|\n", -1);
+        String[] lines = fileText.split("\n", -1);
         if (position.line() > lines.length) {
             return this;
         }

@@ -135,7 +135,9 @@ final class SyntaxTreeBuilder {
 
     /** ANTLR's getText() of {@code - 3} is "-3"; the sign and digits are all that remain. */
     private static String signed(String text) {
-        return text.replaceAll("\\s", "");
+        StringBuilder kept = new StringBuilder(text.length());
+        text.codePoints().filter(c -> !Character.isWhitespace(c)).forEach(kept::appendCodePoint);
+        return kept.toString();
     }
 
     /** Where a token is, covering its text. */
