@@ -1,23 +1,23 @@
 package io.github.netspec.generator;
 
 import java.io.IOException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.stream.Stream;
+import java.util.TreeSet;
 
 /**
- * Brings a folder of generated .java files in line with what the generator produced, touching as little
- * as possible: a file whose bytes are unchanged keeps its mtime (so the compiler's incremental build
- * stays incremental), a changed file is replaced through a temporary file and an atomic rename (so no
- * reader sees half a file), and {@link #sync} removes the .java files no spec produces any more.
- * Nothing else in the folder, and nothing outside it, is touched.
+ * Brings a folder of generated files in line with what the generator produced, touching as little as
+ * possible: a file whose bytes are unchanged keeps its mtime (so the compiler's incremental build stays
+ * incremental), a changed file is replaced through a temporary file and an atomic rename (so no reader
+ * ever sees half a file), and {@link #sync} removes the files an earlier run generated that nothing
+ * generates any more. Files this generator did not write are never touched, wherever they are.
  */
 public final class GeneratedSources {
 
@@ -27,20 +27,26 @@ public final class GeneratedSources {
     private GeneratedSources() {}
 
     /**
-     * Makes {@code outputRoot} hold exactly {@code files}: writes what changed and removes the .java
-     * files nothing generates any more. For a folder the generator owns, such as the plugin's.
+     * Writes what changed of {@code files}, then removes each of {@code previouslyGenerated} that is no
+     * longer among them (and the folders that removal leaves empty).
      *
      * @param files content by path relative to {@code outputRoot}
+     * @param previouslyGenerated relative paths the last run generated, from its record of them
      */
-    public static Report sync(Path outputRoot, Map<Path, byte[]> files) throws IOException {
+    public static Report sync(Path outputRoot, Map<Path, byte[]> files, Collection<Path> previouslyGenerated)
+            throws IOException {
         Report report = update(outputRoot, files);
-        return new Report(report.written(), report.unchanged(), removeStale(outputRoot, files.keySet()));
+        List<Path> removed = new ArrayList<>();
+        for (Path stale : new TreeSet<>(previouslyGenerated)) {
+            if (!files.containsKey(stale) && Files.deleteIfExists(outputRoot.resolve(stale))) {
+                removed.add(stale);
+                removeEmptyFolders(outputRoot, outputRoot.resolve(stale).getParent());
+            }
+        }
+        return new Report(report.written(), report.unchanged(), removed);
     }
 
-    /**
-     * Writes what changed of {@code files} and removes nothing: for a folder shared with other sources,
-     * such as the one a user names on the command line.
-     */
+    /** Writes what changed of {@code files} and removes nothing. */
     public static Report update(Path outputRoot, Map<Path, byte[]> files) throws IOException {
         List<Path> written = new ArrayList<>();
         List<Path> unchanged = new ArrayList<>();
@@ -56,7 +62,8 @@ public final class GeneratedSources {
         return new Report(written, unchanged, List.of());
     }
 
-    private static void writeAtomically(Path target, byte[] bytes) throws IOException {
+    /** Replaces {@code target} through a temporary file in the same folder and an atomic rename. */
+    public static void writeAtomically(Path target, byte[] bytes) throws IOException {
         Files.createDirectories(target.getParent());
         Path temporary = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
         try {
@@ -67,24 +74,17 @@ public final class GeneratedSources {
         }
     }
 
-    private static List<Path> removeStale(Path outputRoot, Set<Path> relativePaths) throws IOException {
-        if (!Files.isDirectory(outputRoot)) {
-            return List.of();
+    /** Removes {@code folder} and its parents up to (not including) the root, while they are empty. */
+    private static void removeEmptyFolders(Path root, Path folder) throws IOException {
+        Path normalizedRoot = root.normalize();
+        for (Path current = folder.normalize(); current != null && current.startsWith(normalizedRoot)
+                && !current.equals(normalizedRoot); current = current.getParent()) {
+            try {
+                Files.deleteIfExists(current);
+            } catch (DirectoryNotEmptyException stillUsed) {
+                return;
+            }
         }
-        Set<Path> expected = new HashSet<>();
-        relativePaths.forEach(p -> expected.add(outputRoot.resolve(p).normalize()));
-        List<Path> stale;
-        try (Stream<Path> files = Files.walk(outputRoot)) {
-            stale = files.filter(p -> p.toString().endsWith(".java") && Files.isRegularFile(p) && !expected.contains(p.normalize()))
-                    .sorted()
-                    .toList();
-        }
-        List<Path> removed = new ArrayList<>();
-        for (Path file : stale) {
-            Files.delete(file);
-            removed.add(outputRoot.relativize(file));
-        }
-        return removed;
     }
 
     /** The package a spec's folder gives it: {@code com/acme/mnist.net} is in {@code com.acme}. */

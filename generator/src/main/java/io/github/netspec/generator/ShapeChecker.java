@@ -668,9 +668,9 @@ public final class ShapeChecker {
     }
 
     /**
-     * Explains a failed assertion by the first dimension that differs, and names the layer where it first
-     * took a value other than the written one: walking back along the current value's inputs, the
-     * earliest layer from which that dimension has kept its wrong value.
+     * Explains a failed assertion by the first dimension that differs, and names the layer that gave it
+     * the wrong value: walking back along the current value's inputs, the earliest layer from which that
+     * dimension has kept the value it has now.
      */
     private String firstDifference(ShapeLiteral expected) {
         int rank = current.shape().rank();
@@ -681,23 +681,29 @@ public final class ShapeChecker {
         while (expected.dimensions().get(axis).value() == current.shape().dimensions().get(axis)) {
             axis++;
         }
-        long written = expected.dimensions().get(axis).value();
-        String dimension = axis == 0 ? "channels" : rank == 2 ? "length" : axis == 1 ? "height" : "width";
-        Node changed = current;
-        while (!changed.inputs().isEmpty()) {
-            Shape before = nodes.get(changed.inputs().get(0)).shape();
-            if (before.rank() != rank || before.dimensions().get(axis) == written) {
-                break;
-            }
-            changed = nodes.get(changed.inputs().get(0));
+        int actual = current.shape().dimensions().get(axis);
+        String dimension = axis == 0 ? (rank == 1 ? "size" : "channels") : rank == 2 ? "length" : axis == 1 ? "height" : "width";
+        Node since = current;
+        Optional<Node> before = sameRankInput(since);
+        while (before.isPresent() && before.get().shape().dimensions().get(axis) == actual) {
+            since = before.get();
+            before = sameRankInput(since);
         }
-        String actual = dimension + " " + changed.shape().dimensions().get(axis);
-        if (changed.inputs().isEmpty() || nodes.get(changed.inputs().get(0)).shape().rank() != rank) {
-            return "the " + actual + " comes from " + origin(changed) + " and never changes after it; the spec writes " + written;
+        String written = "; the spec writes " + expected.dimensions().get(axis).text();
+        if (before.isEmpty()) {
+            return dimension + " " + actual + " since " + origin(since) + ", and no layer after it changes that" + written;
         }
-        Shape before = nodes.get(changed.inputs().get(0)).shape();
-        return dimension + (axis == 0 ? " first differ at " : " first differs at ") + origin(changed) + ", which turns " + dimension + " " + before.dimensions().get(axis)
-                + " into " + changed.shape().dimensions().get(axis);
+        return dimension + " " + actual + " since " + origin(since) + ", which turns "
+                + before.get().shape().dimensions().get(axis) + " into " + actual + written;
+    }
+
+    /** The node's first input when it has the same rank (so its dimensions line up), else empty. */
+    private Optional<Node> sameRankInput(Node node) {
+        if (node.inputs().isEmpty()) {
+            return Optional.empty();
+        }
+        Node input = nodes.get(node.inputs().get(0));
+        return input.shape().rank() == node.shape().rank() ? Optional.of(input) : Optional.empty();
     }
 
     private boolean requireRank(Operation.Layer layer, Node input, int spatialRank) {

@@ -26,11 +26,11 @@ class GeneratedSourcesTest {
     @Test
     void unchangedFilesKeepTheirBytesAndMtime() throws Exception {
         Path relative = Path.of("com/acme/Net.java");
-        GeneratedSources.sync(out, Map.of(relative, bytes("class Net {}")));
+        GeneratedSources.sync(out, Map.of(relative, bytes("class Net {}")), List.of());
         FileTime old = FileTime.fromMillis(1_000_000_000_000L);
         Files.setLastModifiedTime(out.resolve(relative), old);
 
-        GeneratedSources.Report report = GeneratedSources.sync(out, Map.of(relative, bytes("class Net {}")));
+        GeneratedSources.Report report = GeneratedSources.sync(out, Map.of(relative, bytes("class Net {}")), List.of());
         assertEquals(List.of(relative), report.unchanged());
         assertTrue(report.written().isEmpty());
         assertEquals(old, Files.getLastModifiedTime(out.resolve(relative)));
@@ -39,8 +39,8 @@ class GeneratedSourcesTest {
     @Test
     void changedFilesAreReplacedWithNoTemporaryFilesLeft() throws Exception {
         Path relative = Path.of("Net.java");
-        GeneratedSources.sync(out, Map.of(relative, bytes("class Net {}")));
-        GeneratedSources.Report report = GeneratedSources.sync(out, Map.of(relative, bytes("class Net { int x; }")));
+        GeneratedSources.sync(out, Map.of(relative, bytes("class Net {}")), List.of());
+        GeneratedSources.Report report = GeneratedSources.sync(out, Map.of(relative, bytes("class Net { int x; }")), List.of(relative));
         assertEquals(List.of(relative), report.written());
         assertEquals("class Net { int x; }", Files.readString(out.resolve(relative)));
         try (Stream<Path> files = Files.walk(out)) {
@@ -49,21 +49,26 @@ class GeneratedSourcesTest {
     }
 
     @Test
-    void removesOnlyStaleJavaFilesOfItsOwnFolder() throws Exception {
-        GeneratedSources.sync(out, Map.of(Path.of("a/Old.java"), bytes("class Old {}"), Path.of("a/Kept.java"), bytes("class Kept {}")));
+    void removesOnlyWhatItGeneratedBeforeAndNoLongerGenerates() throws Exception {
+        Path old = Path.of("a/b/Old.java");
+        Path kept = Path.of("a/Kept.java");
+        GeneratedSources.sync(out, Map.of(old, bytes("class Old {}"), kept, bytes("class Kept {}")), List.of());
+        Files.writeString(out.resolve("a/Handwritten.java"), "class Handwritten {}");
         Files.writeString(out.resolve("a/notes.txt"), "not ours to delete");
 
-        GeneratedSources.Report report = GeneratedSources.sync(out, Map.of(Path.of("a/Kept.java"), bytes("class Kept {}")));
-        assertEquals(List.of(Path.of("a/Old.java")), report.removed());
-        assertFalse(Files.exists(out.resolve("a/Old.java")));
-        assertTrue(Files.exists(out.resolve("a/Kept.java")));
+        GeneratedSources.Report report = GeneratedSources.sync(out, Map.of(kept, bytes("class Kept {}")), List.of(old, kept));
+        assertEquals(List.of(old), report.removed());
+        assertFalse(Files.exists(out.resolve(old)));
+        assertFalse(Files.exists(out.resolve("a/b")), "the folder the removal emptied goes too");
+        assertTrue(Files.exists(out.resolve(kept)));
+        assertTrue(Files.exists(out.resolve("a/Handwritten.java")), "a .java file we never wrote stays");
         assertTrue(Files.exists(out.resolve("a/notes.txt")));
     }
 
     @Test
     void aMissingOutputFolderIsCreated() throws Exception {
         Path nested = out.resolve("does not exist yet");
-        GeneratedSources.sync(nested, Map.of(Path.of("p/Net.java"), bytes("x")));
+        GeneratedSources.sync(nested, Map.of(Path.of("p/Net.java"), bytes("x")), List.of());
         assertTrue(Files.isRegularFile(nested.resolve("p/Net.java")));
     }
 

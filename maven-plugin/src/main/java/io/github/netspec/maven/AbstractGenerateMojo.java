@@ -1,0 +1,134 @@
+package io.github.netspec.maven;
+
+import io.github.netspec.generator.GeneratedSources;
+import io.github.netspec.generator.NetCompiler;
+import io.github.netspec.syntax.Diagnostic;
+import io.github.netspec.syntax.SpecParser;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.CodeSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.maven.plugin.MojoExecution;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Parameter;
+
+/**
+ * Generation, shared by the main and test goals. It is incremental the way the compiler after it needs:
+ * when no spec, no setting and no part of the generator changed since the last successful run, nothing
+ * is regenerated and no file is touched; otherwise only the files whose bytes change are rewritten, and
+ * the files the last run generated that nothing generates any more are removed (only those: the record
+ * of what we wrote is kept under {@code target/netspec/state}).
+ */
+abstract class AbstractGenerateMojo extends AbstractNetspecMojo {
+
+    @Parameter(defaultValue = "${mojoExecution}", readonly = true, required = true)
+    private MojoExecution mojoExecution;
+
+    @Parameter(defaultValue = "${project.build.directory}", readonly = true, required = true)
+    private File buildDirectory;
+
+    protected abstract File sourceDirectory();
+
+    protected abstract File outputDirectory();
+
+    /** Registers the output folder with the compiler (main or test sources). */
+    protected abstract void addSourceRoot(String path);
+
+    @Override
+    protected final void run() throws MojoExecutionException, MojoFailureException {
+        Path sourceRoot = absolute(sourceDirectory());
+        Path outputRoot = absolute(outputDirectory());
+        // Registered even when there is nothing to do, so IDEs importing the project see the folder.
+        addSourceRoot(outputRoot.toString());
+
+        List<Spec> specs = findSpecs(sourceRoot);
+        Path stateFile = absolute(buildDirectory).resolve("netspec").resolve("state")
+                .resolve(mojoExecution.getGoal() + "-" + mojoExecution.getExecutionId() + ".txt");
+        BuildState previous = BuildState.read(stateFile);
+        if (specs.isEmpty() && previous.outputs().isEmpty()) {
+            getLog().info("netspec: no specs in " + sourceRoot);
+            return;
+        }
+        String fingerprint = fingerprint(specs, outputRoot);
+        if (fingerprint.equals(previous.fingerprint()) && previous.outputsIntact(outputRoot)) {
+            getLog().info("netspec: " + plural(specs.size(), "spec") + " unchanged since the last build; "
+                    + plural(previous.outputs().size(), "generated class") + " up to date in " + outputRoot);
+            return;
+        }
+
+        List<Diagnostic> diagnostics = new ArrayList<>();
+        Map<Path, byte[]> files = new TreeMap<>();
+        for (Map.Entry<String, List<Spec>> group : byPackage(specs).entrySet()) {
+            NetCompiler.Result result = analyze(group.getKey(), group.getValue(), true);
+            diagnostics.addAll(result.diagnostics());
+            result.classes().forEach(c -> files.put(Path.of(c.relativePath()), c.javaSource().getBytes(StandardCharsets.UTF_8)));
+        }
+        diagnostics.sort(null);
+        reportAndFailIfNeeded(sourceRoot, diagnostics);
+
+        try {
+            GeneratedSources.Report report = GeneratedSources.sync(outputRoot, files, previous.outputs().keySet());
+            report.written().forEach(p -> buildContext.refresh(outputRoot.resolve(p).toFile()));
+            report.removed().forEach(p -> {
+                buildContext.refresh(outputRoot.resolve(p).toFile());
+                getLog().info("netspec: removed " + outputRoot.resolve(p) + ", which no spec generates any more");
+            });
+            BuildState.of(fingerprint, files).write(stateFile);
+            getLog().info("netspec: " + plural(files.size(), "class") + " from " + plural(specs.size(), "spec") + " in "
+                    + outputRoot + " (" + report.written().size() + " written, " + report.unchanged().size() + " unchanged)");
+        } catch (IOException e) {
+            throw new MojoExecutionException("netspec: cannot write generated sources to " + outputRoot + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Everything the output depends on: the generator's own code, the settings, and every spec. */
+    private String fingerprint(List<Spec> specs, Path outputRoot) throws MojoExecutionException {
+        List<byte[]> parts = new ArrayList<>();
+        parts.add(utf8("netspec build state 1"));
+        parts.add(codeIdentity(NetCompiler.class));
+        parts.add(codeIdentity(SpecParser.class));
+        parts.add(codeIdentity(AbstractGenerateMojo.class));
+        parts.add(utf8(packageName == null ? "(package from folders)" : "package " + packageName.trim()));
+        parts.add(utf8("includes " + includes + " excludes " + excludes + " output " + outputRoot));
+        for (Spec spec : specs) {
+            parts.add(utf8(spec.relativePath()));
+            parts.add(utf8(spec.text()));
+        }
+        return BuildState.fingerprint(parts);
+    }
+
+    /**
+     * A digest of the jar a class was loaded from, so that a rebuilt generator or plugin (a new SNAPSHOT
+     * under the same version) regenerates everything; its location when it is not a jar.
+     */
+    private static byte[] codeIdentity(Class<?> type) throws MojoExecutionException {
+        CodeSource source = type.getProtectionDomain().getCodeSource();
+        if (source == null) {
+            return utf8(type.getName());
+        }
+        try {
+            Path location = Path.of(source.getLocation().toURI());
+            if (!Files.isRegularFile(location)) {
+                return utf8(location.toString());
+            }
+            try (InputStream jar = Files.newInputStream(location)) {
+                return utf8(BuildState.digest(jar.readAllBytes()));
+            }
+        } catch (IOException | URISyntaxException | IllegalArgumentException e) {
+            throw new MojoExecutionException("netspec: cannot read the generator's own jar: " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,157 @@
+package io.github.netspec.maven;
+
+import io.github.netspec.generator.GeneratedSources;
+import io.github.netspec.generator.NetCompiler;
+import io.github.netspec.syntax.Diagnostic;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Component;
+import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.project.MavenProject;
+import org.sonatype.plexus.build.incremental.BuildContext;
+import org.sonatype.plexus.build.incremental.DefaultBuildContext;
+
+/**
+ * What every netspec goal shares: finding the specs, checking them by package, and reporting every
+ * diagnostic of every file before failing the build once, with a count.
+ */
+abstract class AbstractNetspecMojo extends AbstractMojo {
+
+    @Parameter(defaultValue = "${project}", readonly = true, required = true)
+    protected MavenProject project;
+
+    /** Eclipse (m2e) supplies its own, which turns diagnostics into markers on the spec's line. */
+    @Component
+    protected BuildContext buildContext;
+
+    /**
+     * The package of every generated class. When unset, a spec's folder under the source directory names
+     * its package ({@code src/main/net/com/acme/mnist.net} gives {@code com.acme}), as ANTLR does.
+     */
+    @Parameter(property = "netspec.packageName")
+    protected String packageName;
+
+    /** Which files under the source directory are specs, as Ant patterns. Default: {@code **}{@code /*.net}. */
+    @Parameter
+    protected List<String> includes;
+
+    /** Files under the source directory to leave out, as Ant patterns. */
+    @Parameter
+    protected List<String> excludes;
+
+    /** Skips the goal entirely. */
+    @Parameter(property = "netspec.skip", defaultValue = "false")
+    protected boolean skip;
+
+    /** Fails the build on warnings too, as it always does on errors. */
+    @Parameter(property = "netspec.failOnWarning", defaultValue = "false")
+    protected boolean failOnWarning;
+
+    /** One spec file, as found under a source root. */
+    record Spec(Path root, String relativePath, String text) {
+        Path file() {
+            return root.resolve(relativePath);
+        }
+    }
+
+    @Override
+    public final void execute() throws MojoExecutionException, MojoFailureException {
+        if (skip) {
+            getLog().info("netspec: skipped (netspec.skip is true)");
+            return;
+        }
+        run();
+    }
+
+    protected abstract void run() throws MojoExecutionException, MojoFailureException;
+
+    /** The specs under {@code root} that the includes and excludes select, read. */
+    protected List<Spec> findSpecs(Path root) throws MojoExecutionException {
+        try {
+            List<Spec> specs = new ArrayList<>();
+            for (String relative : SpecFiles.find(root, includes, excludes)) {
+                specs.add(new Spec(root, relative, SpecFiles.read(root.resolve(relative))));
+            }
+            return specs;
+        } catch (IOException e) {
+            throw new MojoExecutionException("netspec: cannot read the specs under " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The package each spec's classes go to: the configured one, or the spec's folder. */
+    protected Map<String, List<Spec>> byPackage(List<Spec> specs) {
+        Map<String, List<Spec>> groups = new TreeMap<>();
+        for (Spec spec : specs) {
+            String pkg = packageName != null ? packageName.trim() : GeneratedSources.folderPackage(Path.of(spec.relativePath()));
+            groups.computeIfAbsent(pkg, k -> new ArrayList<>()).add(spec);
+        }
+        return groups;
+    }
+
+    /** Checks (or compiles) one package's specs; a bad configured package name is a configuration error. */
+    protected NetCompiler.Result analyze(String pkg, List<Spec> specs, boolean generate) throws MojoExecutionException {
+        List<NetCompiler.Source> sources = specs.stream().map(s -> new NetCompiler.Source(s.relativePath(), s.text())).toList();
+        try {
+            return generate ? NetCompiler.compile(sources, pkg) : NetCompiler.check(sources, pkg);
+        } catch (IllegalArgumentException e) {
+            throw new MojoExecutionException("netspec: packageName " + e.getMessage()
+                    + (packageName == null ? " (it comes from the spec folders; set <packageName> instead)" : ""), e);
+        }
+    }
+
+    /**
+     * Logs every diagnostic with the spec's absolute path, so consoles and IDEs link to the line, and
+     * hands it to the build context for IDE markers; then fails the build if it must.
+     *
+     * @param diagnostics paths relative to {@code root}
+     */
+    protected void reportAndFailIfNeeded(Path root, List<Diagnostic> diagnostics) throws MojoFailureException {
+        boolean ideContext = !(buildContext instanceof DefaultBuildContext); // the default one would log them twice
+        diagnostics.stream().map(Diagnostic::file).distinct().forEach(file -> {
+            if (ideContext) {
+                buildContext.removeMessages(root.resolve(file).toFile());
+            }
+        });
+        for (Diagnostic d : diagnostics) {
+            Diagnostic located = d.withFile(root.resolve(d.file()).toString());
+            if (d.isError()) {
+                getLog().error(located.render());
+            } else {
+                getLog().warn(located.render());
+            }
+            if (ideContext) {
+                String message = d.message() + d.hint().map(h -> " (hint: " + h + ")").orElse("");
+                buildContext.addMessage(root.resolve(d.file()).toFile(), d.position().line(), d.position().column(), message,
+                        d.isError() ? BuildContext.SEVERITY_ERROR : BuildContext.SEVERITY_WARNING, null);
+            }
+        }
+        long errors = diagnostics.stream().filter(Diagnostic::isError).count();
+        long warnings = diagnostics.size() - errors;
+        if (errors > 0) {
+            long files = diagnostics.stream().filter(Diagnostic::isError).map(Diagnostic::file).distinct().count();
+            throw new MojoFailureException("netspec: " + plural(errors, "error") + " in " + plural(files, "file")
+                    + "; see the messages above");
+        }
+        if (failOnWarning && warnings > 0) {
+            long files = diagnostics.stream().map(Diagnostic::file).distinct().count();
+            throw new MojoFailureException("netspec: " + plural(warnings, "warning") + " in " + plural(files, "file")
+                    + ", and failOnWarning is set; see the messages above");
+        }
+    }
+
+    protected static String plural(long count, String noun) {
+        return count + " " + noun + (count == 1 ? "" : noun.endsWith("s") ? "es" : "s");
+    }
+
+    protected static Path absolute(File file) {
+        return file.toPath().toAbsolutePath().normalize();
+    }
+}
