@@ -55,7 +55,7 @@ final class ArgumentBinder {
                 if (positionalIndex >= signature.parameters().size()) {
                     diagnostics.error(argument.position(), tooMany(signature, layer.positional().size()),
                             signature.parameters().isEmpty() ? "write it as " + layer.name() + " without parentheses"
-                                    : "name the extra arguments, for example stride=2");
+                                    : "remove the extra arguments, or name them; " + takes(signature));
                     continue;
                 }
                 parameter = signature.parameters().get(positionalIndex++);
@@ -234,8 +234,8 @@ final class ArgumentBinder {
         if (parameters.isEmpty()) {
             return signature.name() + " takes no arguments but got " + given;
         }
-        return signature.name() + " takes at most " + parameters.size() + " positional arguments ("
-                + String.join(", ", signature.parameterNames()) + ") but got " + given;
+        return signature.name() + " takes at most " + parameters.size() + " positional argument"
+                + (parameters.size() == 1 ? "" : "s") + " (" + String.join(", ", signature.parameterNames()) + ") but got " + given;
     }
 
     /** An unknown key: a parameter netspec infers, another framework's name for ours, or a typo. */

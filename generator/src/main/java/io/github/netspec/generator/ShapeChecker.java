@@ -40,7 +40,7 @@ public final class ShapeChecker {
     private final Map<String, Node> labels = new LinkedHashMap<>();
     private final Map<String, Integer> kindCounters = new HashMap<>();
     /** Every label written so far, even on statements that failed, so later references to them stay quiet. */
-    private final Map<String, Position> declaredLabels = new HashMap<>();
+    private final Map<String, Position> declaredLabels = new LinkedHashMap<>();
     /** Every label of the network with where it is first written, to tell a forward reference from a typo. */
     private final Map<String, Position> allLabels = new HashMap<>();
     /** Default names of unlabelled layers, with where the layer is. */
@@ -651,9 +651,9 @@ public final class ShapeChecker {
                     + "; a layer can only read values computed before it", "move this line below line " + later.line());
         } else if (node == null && !declaredLabels.containsKey(label.name())) {
             diagnostics.error(label.position(), "unknown label '" + label.name() + "'"
-                    + Names.didYouMean(label.name(), labels.keySet()),
-                    labels.isEmpty() ? "label an earlier statement, as in x: conv2d(...)"
-                            : "labels defined before this line: " + String.join(", ", labels.keySet()));
+                    + Names.didYouMean(label.name(), declaredLabels.keySet()),
+                    declaredLabels.isEmpty() ? "label an earlier statement, as in x: conv2d(...)"
+                            : "labels defined before this line: " + String.join(", ", declaredLabels.keySet()));
         }
         return Optional.ofNullable(node);
     }
