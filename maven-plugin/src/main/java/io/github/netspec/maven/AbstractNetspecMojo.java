@@ -10,10 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import javax.inject.Inject;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
-import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.project.MavenProject;
 import org.sonatype.plexus.build.incremental.BuildContext;
@@ -29,7 +29,7 @@ abstract class AbstractNetspecMojo extends AbstractMojo {
     protected MavenProject project;
 
     /** Eclipse (m2e) supplies its own, which turns diagnostics into markers on the spec's line. */
-    @Component
+    @Inject
     protected BuildContext buildContext;
 
     /**
