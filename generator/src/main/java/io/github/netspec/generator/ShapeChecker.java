@@ -32,6 +32,8 @@ import java.util.stream.IntStream;
 public final class ShapeChecker {
 
     private static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8; // the largest array HotSpot allocates
+    /** Hints suggest paddings up to this; beyond it a number would not be advice anyone takes. */
+    private static final int MAX_SUGGESTED_PADDING = 1024;
 
     private final Diagnostics diagnostics;
     private final ArgumentBinder binder;
@@ -313,7 +315,9 @@ public final class ShapeChecker {
             diagnostics.warning(args.position("padding_mode"), layerName + " padding_mode=" + args.word("padding_mode")
                     + " has no effect: the layer has no padding", "remove padding_mode, or add padding such as padding=same");
         }
-        warnUnreadEdges(layerName, args, input, span, stride.get(), before, after, span,
+        int[] anyPadding = new int[rank];
+        Arrays.fill(anyPadding, Integer.MAX_VALUE);
+        warnUnreadEdges(layerName, args, input, span, stride.get(), before, after, anyPadding,
                 p -> new LayerOp.Conv(outChannels, kernel.get(), stride.get(), dilation.get(), p, p, groups, false, mode,
                         Activation.NONE).outputShape(input));
         Activation activation = Activation.byWord(args.word("activation")).orElseThrow();
@@ -541,7 +545,9 @@ public final class ShapeChecker {
             unread.add("the last " + missed + " " + edgeName(rank, axis, missed));
             arithmetic.add("(" + in + " + " + before[axis] + " + " + after[axis] + " - " + span[axis] + ") mod "
                     + stride[axis] + " = " + (in + before[axis] + after[axis] - span[axis]) % stride[axis]);
-            OptionalInt padding = paddingThatReadsAll(in, span[axis], stride[axis], Math.min(maxPadding[axis], span[axis]));
+            // Padding of stride - 1 always reads everything, which bounds the search; huge strides get no number.
+            int limit = Math.min(Math.min(maxPadding[axis], stride[axis] - 1), MAX_SUGGESTED_PADDING);
+            OptionalInt padding = paddingThatReadsAll(in, span[axis], stride[axis], limit);
             fixable &= padding.isPresent();
             suggested[axis] = padding.orElse(0);
         }
