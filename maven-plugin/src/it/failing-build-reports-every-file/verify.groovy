@@ -20,8 +20,12 @@ corpus.eachFileMatch(~/.*\.net/) { spec ->
 assert expected >= 100 : "only $expected expectations found under $corpus"
 assert missing.isEmpty() : "not reported:\n  " + missing.join('\n  ')
 assert log =~ /netspec: \d+ errors in \d+ files; see the messages above/
-assert !(log =~ /(?m)^\s+at [a-z]+\.[\w.$]+\(/) : 'a stack trace appeared in the build log'
-// Maven's own help link names MojoFailureException; any other mention would be a leaked exception.
-def leaked = log.readLines().findAll { it.contains('Exception') && !it.contains('cwiki.apache.org') }
-assert leaked.isEmpty() : 'an exception appeared in the build log: ' + leaked
+// The plugin's own output runs from its execution header to the build result; nothing in it may look
+// like a Java exception or stack trace. (Maven's help link after it names MojoFailureException.)
+def lines = log.readLines()
+def start = lines.findIndexOf { it.contains('--- netspec-maven-plugin') }
+def end = lines.findIndexOf { it.contains('BUILD FAILURE') }
+assert start >= 0 && end > start
+def leaked = lines.subList(start, end).findAll { it =~ /Exception|^\s+at [a-z]+\.[\w.$]+\(/ }
+assert leaked.isEmpty() : 'an exception or stack trace appeared in the netspec output: ' + leaked
 return true
