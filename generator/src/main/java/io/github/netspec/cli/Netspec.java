@@ -5,15 +5,11 @@ import io.github.netspec.generator.NetCompiler;
 import io.github.netspec.syntax.Diagnostic;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import javax.lang.model.SourceVersion;
 
 /**
@@ -125,11 +121,9 @@ public final class Netspec {
         if (status != OK) {
             return status;
         }
-        Map<Path, byte[]> files = new TreeMap<>();
-        result.classes().forEach(c -> files.put(Path.of(c.relativePath()), c.javaSource().getBytes(StandardCharsets.UTF_8)));
         try {
             Path root = Path.of(options.outputDirectory());
-            GeneratedSources.Report written = GeneratedSources.update(root, files);
+            GeneratedSources.Report written = GeneratedSources.update(root, result.files());
             for (Path file : written.written()) {
                 out.println("wrote " + root.resolve(file));
             }
@@ -152,8 +146,7 @@ public final class Netspec {
         List<NetCompiler.Source> sources = new ArrayList<>();
         for (String file : options.files()) {
             try {
-                // Decoding with replacement keeps a stray byte a diagnostic (an unexpected character) rather than a crash.
-                sources.add(new NetCompiler.Source(file, new String(Files.readAllBytes(Path.of(file)), StandardCharsets.UTF_8)));
+                sources.add(NetCompiler.Source.read(Path.of(file), file));
             } catch (IOException | InvalidPathException e) {
                 err.println("netspec: cannot read " + file + ": " + describe(e));
                 return null;

@@ -35,7 +35,19 @@ public sealed interface LayerOp {
     /** Depthwise (with bias) then a 1x1 pointwise convolution, weights under LABEL.depthwise / LABEL.pointwise. */
     record Separable(Conv depthwise, Conv pointwise) implements LayerOp {}
 
-    record Pool(boolean max, int[] kernel, int[] stride, int[] padding) implements LayerOp {}
+    /** Max or average pooling with the same padding on both sides of each axis, as PyTorch pads. */
+    record Pool(boolean max, int[] kernel, int[] stride, int[] padding) implements LayerOp {
+
+        /** The channels unchanged, then each spatial size by the sliding-window formula. */
+        Shape outputShape(Shape input) {
+            List<Integer> dims = new ArrayList<>(List.of(input.channels()));
+            for (int axis = 0; axis < kernel.length; axis++) {
+                dims.add((int) Geometry.outputSize(input.spatial().get(axis), padding[axis], padding[axis], kernel[axis],
+                        stride[axis], 1));
+            }
+            return new Shape(dims);
+        }
+    }
 
     record GlobalPool(boolean max) implements LayerOp {}
 

@@ -4,10 +4,15 @@ import io.github.netspec.syntax.Diagnostic;
 import io.github.netspec.syntax.Network;
 import io.github.netspec.syntax.ParseResult;
 import io.github.netspec.syntax.SpecParser;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import javax.lang.model.SourceVersion;
 
 /**
@@ -17,7 +22,18 @@ import javax.lang.model.SourceVersion;
 public final class NetCompiler {
 
     /** One spec file: its path as diagnostics should show it, and its text. */
-    public record Source(String path, String text) {}
+    public record Source(String path, String text) {
+
+        /**
+         * Reads a spec. Bytes that are not UTF-8 become U+FFFD, which the lexer reports as an unexpected
+         * character at its line, rather than the whole read failing on a decoding exception.
+         *
+         * @param shownPath the path diagnostics should show
+         */
+        public static Source read(Path file, String shownPath) throws IOException {
+            return new Source(shownPath, new String(Files.readAllBytes(file), StandardCharsets.UTF_8));
+        }
+    }
 
     /** The Java source generated for one network. */
     public record GeneratedClass(String qualifiedName, String specPath, String javaSource) {
@@ -43,6 +59,13 @@ public final class NetCompiler {
 
         public long errorCount() {
             return diagnostics.stream().filter(Diagnostic::isError).count();
+        }
+
+        /** The generated files, UTF-8, by their path relative to a source root. */
+        public Map<Path, byte[]> files() {
+            Map<Path, byte[]> files = new TreeMap<>();
+            classes.forEach(c -> files.put(Path.of(c.relativePath()), c.javaSource().getBytes(StandardCharsets.UTF_8)));
+            return files;
         }
     }
 
@@ -90,7 +113,8 @@ public final class NetCompiler {
         Map<String, Declared> declaredClasses = new HashMap<>();
         for (Source source : sources) {
             ParseResult parsed = SpecParser.parse(source.path(), source.text());
-            parsed.diagnostics().forEach(d -> diagnostics.add(d.withSourceLine(source.text())));
+            List<String> lines = Diagnostic.lines(source.text());
+            parsed.diagnostics().forEach(d -> diagnostics.add(d.withSourceLine(lines)));
             Diagnostics fileDiagnostics = new Diagnostics(source.path());
             for (Network network : parsed.file().networks()) {
                 if (parsed.diagnostics().stream().anyMatch(d -> network.covers(d.position().line()))) {
@@ -111,7 +135,7 @@ public final class NetCompiler {
                     }
                 });
             }
-            fileDiagnostics.all().forEach(d -> diagnostics.add(d.withSourceLine(source.text())));
+            fileDiagnostics.all().forEach(d -> diagnostics.add(d.withSourceLine(lines)));
         }
         diagnostics.sort(null);
         return new Analysis(diagnostics, checkedNetworks);

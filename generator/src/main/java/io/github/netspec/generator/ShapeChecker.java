@@ -431,11 +431,12 @@ public final class ShapeChecker {
                 return Optional.empty();
             }
         }
-        warnUnreadEdges(layer.name(), args, input.shape(), window, strides, padding, padding, halfWindow,
-                p -> poolShape(input.shape(), window, strides, p));
         boolean max = layer.name().equals("maxpool");
-        return Optional.ofNullable(addNode(statement, name, layer.name(), layer.position(), new LayerOp.Pool(max, window, strides, padding),
-                List.of(input), poolShape(input.shape(), window, strides, padding), List.of(), source));
+        warnUnreadEdges(layer.name(), args, input.shape(), window, strides, padding, padding, halfWindow,
+                p -> new LayerOp.Pool(max, window, strides, p).outputShape(input.shape()));
+        LayerOp.Pool pool = new LayerOp.Pool(max, window, strides, padding);
+        return Optional.ofNullable(addNode(statement, name, layer.name(), layer.position(), pool, List.of(input),
+                pool.outputShape(input.shape()), List.of(), source));
     }
 
     private Optional<Node> globalPool(Statement statement, Operation.Layer layer, String name, Node input, String source) {
@@ -582,15 +583,6 @@ public final class ShapeChecker {
 
     private static boolean isZero(int[] values) {
         return Arrays.stream(values).allMatch(v -> v == 0);
-    }
-
-    /** A pool's output for a symmetric padding: channels unchanged, each axis by the window formula. */
-    private static Shape poolShape(Shape input, int[] window, int[] stride, int[] padding) {
-        List<Integer> dims = new ArrayList<>(List.of(input.channels()));
-        for (int axis = 0; axis < window.length; axis++) {
-            dims.add((int) Geometry.outputSize(input.spatial().get(axis), padding[axis], padding[axis], window[axis], stride[axis], 1));
-        }
-        return new Shape(dims);
     }
 
     /** How to make two branches fit, as residual networks do: project channels, match sizes with a stride. */

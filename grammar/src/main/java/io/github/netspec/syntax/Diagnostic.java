@@ -1,5 +1,6 @@
 package io.github.netspec.syntax;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -52,15 +53,20 @@ public record Diagnostic(Severity severity, String file, Position position, Stri
     }
 
     /**
-     * The same diagnostic with the excerpt taken from its file's text; unchanged if the line is not there.
-     * Lines end at '\n', as the lexer counts them, so a stray '\r' cannot shift the excerpt.
+     * The same diagnostic with its excerpt taken from the file's lines; unchanged if the line is not there.
+     *
+     * @param fileLines the file split at '\n', as the lexer counts lines (see {@link #lines})
      */
-    public Diagnostic withSourceLine(String fileText) {
-        String[] lines = fileText.split("\n", -1);
-        if (position.line() > lines.length) {
+    public Diagnostic withSourceLine(List<String> fileLines) {
+        if (position.line() > fileLines.size()) {
             return this;
         }
-        return new Diagnostic(severity, file, position, message, hint, Optional.of(lines[position.line() - 1].stripTrailing()));
+        return new Diagnostic(severity, file, position, message, hint, Optional.of(fileLines.get(position.line() - 1).stripTrailing()));
+    }
+
+    /** A file's lines as positions count them: split at '\n' only, so a stray '\r' cannot shift an excerpt. */
+    public static List<String> lines(String fileText) {
+        return List.of(fileText.split("\n", -1));
     }
 
     /** {@code path:LINE:COL: error: message}, the form IDEs and terminals turn into links. */

@@ -65,14 +65,12 @@ public final class SpecParser {
             diagnostics.add(describe(recognizer, offendingSymbol, position, antlrMessage, e));
         }
 
-        /** Where ANTLR says the error is, covering the offending token when it is one line of text. */
+        /** Where ANTLR says the error is, covering the offending token when there is one. */
         private static Position reported(Object offendingSymbol, int line, int charPositionInLine) {
-            int width = 1;
-            if (offendingSymbol instanceof Token token && token.getType() != Token.EOF && token.getText() != null
-                    && !token.getText().isEmpty() && !token.getText().contains("\n")) {
-                width = token.getText().length();
+            if (offendingSymbol instanceof Token token && token.getType() != Token.EOF) {
+                return SyntaxTreeBuilder.position(token);
             }
-            return new Position(Math.max(line, 1), charPositionInLine + 1, width);
+            return new Position(Math.max(line, 1), charPositionInLine + 1);
         }
 
         /**

@@ -70,7 +70,7 @@ abstract class AbstractGenerateMojo extends AbstractNetspecMojo {
         for (Map.Entry<String, List<Spec>> group : byPackage(specs).entrySet()) {
             NetCompiler.Result result = analyze(group.getKey(), group.getValue(), true);
             diagnostics.addAll(result.diagnostics());
-            result.classes().forEach(c -> files.put(Path.of(c.relativePath()), c.javaSource().getBytes(StandardCharsets.UTF_8)));
+            files.putAll(result.files());
         }
         diagnostics.sort(null);
         reportAndFailIfNeeded(sourceRoot, diagnostics);
@@ -91,12 +91,10 @@ abstract class AbstractGenerateMojo extends AbstractNetspecMojo {
     }
 
     /** Everything the output depends on: the generator's own code, the settings, and every spec. */
-    private String fingerprint(List<Spec> specs, Path outputRoot) throws MojoExecutionException {
+    private String fingerprint(List<Spec> specs, Path outputRoot) {
         List<byte[]> parts = new ArrayList<>();
         parts.add(utf8("netspec build state 1"));
-        parts.add(codeIdentity(NetCompiler.class));
-        parts.add(codeIdentity(SpecParser.class));
-        parts.add(codeIdentity(AbstractGenerateMojo.class));
+        parts.add(utf8(GeneratorIdentity.DIGEST));
         parts.add(utf8(packageName == null ? "(package from folders)" : "package " + packageName.trim()));
         parts.add(utf8("includes " + includes + " excludes " + excludes + " output " + outputRoot));
         for (Spec spec : specs) {
@@ -107,24 +105,32 @@ abstract class AbstractGenerateMojo extends AbstractNetspecMojo {
     }
 
     /**
-     * A digest of the jar a class was loaded from, so that a rebuilt generator or plugin (a new SNAPSHOT
-     * under the same version) regenerates everything; its location when it is not a jar.
+     * A digest of the jars that decide the generated code (grammar, generator, this plugin), so a rebuilt
+     * generator under the same SNAPSHOT version regenerates everything. The jars cannot change while the
+     * plugin is loaded, so they are read once per JVM rather than once per module of a reactor.
      */
-    private static byte[] codeIdentity(Class<?> type) throws MojoExecutionException {
-        CodeSource source = type.getProtectionDomain().getCodeSource();
-        if (source == null) {
-            return utf8(type.getName());
-        }
-        try {
-            Path location = Path.of(source.getLocation().toURI());
-            if (!Files.isRegularFile(location)) {
-                return utf8(location.toString());
+    private static final class GeneratorIdentity {
+        static final String DIGEST = BuildState.fingerprint(List.of(
+                codeIdentity(SpecParser.class), codeIdentity(NetCompiler.class), codeIdentity(AbstractGenerateMojo.class)));
+
+        /** The digest of the jar a class was loaded from, or its location when it is not a jar. */
+        private static byte[] codeIdentity(Class<?> type) {
+            CodeSource source = type.getProtectionDomain().getCodeSource();
+            if (source == null) {
+                return utf8(type.getName());
             }
-            try (InputStream jar = Files.newInputStream(location)) {
-                return utf8(BuildState.digest(jar.readAllBytes()));
+            try {
+                Path location = Path.of(source.getLocation().toURI());
+                if (!Files.isRegularFile(location)) {
+                    return utf8(location.toString());
+                }
+                try (InputStream jar = Files.newInputStream(location)) {
+                    return utf8(BuildState.digest(jar.readAllBytes()));
+                }
+            } catch (IOException | URISyntaxException | IllegalArgumentException unreadable) {
+                // Without the digest, the location alone still tells apart two installed versions.
+                return utf8(String.valueOf(source.getLocation()));
             }
-        } catch (IOException | URISyntaxException | IllegalArgumentException e) {
-            throw new MojoExecutionException("netspec: cannot read the generator's own jar: " + e.getMessage(), e);
         }
     }
 

@@ -56,11 +56,7 @@ abstract class AbstractNetspecMojo extends AbstractMojo {
     protected boolean failOnWarning;
 
     /** One spec file, as found under a source root. */
-    record Spec(Path root, String relativePath, String text) {
-        Path file() {
-            return root.resolve(relativePath);
-        }
-    }
+    record Spec(String relativePath, String text) {}
 
     @Override
     public final void execute() throws MojoExecutionException, MojoFailureException {
@@ -78,7 +74,7 @@ abstract class AbstractNetspecMojo extends AbstractMojo {
         try {
             List<Spec> specs = new ArrayList<>();
             for (String relative : SpecFiles.find(root, includes, excludes)) {
-                specs.add(new Spec(root, relative, SpecFiles.read(root.resolve(relative))));
+                specs.add(new Spec(relative, NetCompiler.Source.read(root.resolve(relative), relative).text()));
             }
             return specs;
         } catch (IOException e) {

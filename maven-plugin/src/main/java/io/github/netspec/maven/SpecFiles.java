@@ -2,7 +2,6 @@ package io.github.netspec.maven;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -34,14 +33,6 @@ final class SpecFiles {
                     .sorted()
                     .toList();
         }
-    }
-
-    /**
-     * The text of a spec. Bytes that are not UTF-8 become U+FFFD, which the lexer reports as an
-     * unexpected character at its line, rather than failing the whole build on a decoding exception.
-     */
-    static String read(Path file) throws IOException {
-        return new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
     }
 
     private static boolean matchesAny(List<Pattern> patterns, String path) {
