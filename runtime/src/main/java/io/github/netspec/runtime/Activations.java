@@ -9,7 +9,12 @@ public final class Activations {
     private Activations() {}
 
     public static void relu(float[] x) {
-        for (int i = 0; i < x.length; i++) {
+        relu(x, 0, x.length);
+    }
+
+    /** The same over {@code x[from, to)}. */
+    public static void relu(float[] x, int from, int to) {
+        for (int i = from; i < to; i++) {
             // max(x, 0) but keeping NaN, as torch.relu does.
             x[i] = x[i] < 0f ? 0f : x[i];
         }
@@ -17,27 +22,47 @@ public final class Activations {
 
     /** min(max(x, 0), 6). */
     public static void relu6(float[] x) {
-        for (int i = 0; i < x.length; i++) {
+        relu6(x, 0, x.length);
+    }
+
+    /** The same over {@code x[from, to)}. */
+    public static void relu6(float[] x, int from, int to) {
+        for (int i = from; i < to; i++) {
             x[i] = x[i] < 0f ? 0f : x[i] > 6f ? 6f : x[i];
         }
     }
 
     /** 1 / (1 + e^-x). */
     public static void sigmoid(float[] x) {
-        for (int i = 0; i < x.length; i++) {
+        sigmoid(x, 0, x.length);
+    }
+
+    /** The same over {@code x[from, to)}. */
+    public static void sigmoid(float[] x, int from, int to) {
+        for (int i = from; i < to; i++) {
             x[i] = (float) sigmoid((double) x[i]);
         }
     }
 
     public static void tanh(float[] x) {
-        for (int i = 0; i < x.length; i++) {
+        tanh(x, 0, x.length);
+    }
+
+    /** The same over {@code x[from, to)}. */
+    public static void tanh(float[] x, int from, int to) {
+        for (int i = from; i < to; i++) {
             x[i] = (float) Math.tanh(x[i]);
         }
     }
 
     /** The exact GELU: x * Φ(x) = x/2 * erfc(-x/√2). erfc keeps the relative precision for large negative x. */
     public static void gelu(float[] x) {
-        for (int i = 0; i < x.length; i++) {
+        gelu(x, 0, x.length);
+    }
+
+    /** The same over {@code x[from, to)}. */
+    public static void gelu(float[] x, int from, int to) {
+        for (int i = from; i < to; i++) {
             double v = x[i];
             x[i] = (float) (0.5 * v * SpecialFunctions.erfc(-v / Math.sqrt(2.0)));
         }
@@ -45,7 +70,12 @@ public final class Activations {
 
     /** x * sigmoid(x), also called swish. */
     public static void silu(float[] x) {
-        for (int i = 0; i < x.length; i++) {
+        silu(x, 0, x.length);
+    }
+
+    /** The same over {@code x[from, to)}. */
+    public static void silu(float[] x, int from, int to) {
+        for (int i = from; i < to; i++) {
             double v = x[i];
             x[i] = (float) (v * sigmoid(v));
         }
@@ -53,7 +83,12 @@ public final class Activations {
 
     /** x * relu6(x + 3) / 6. */
     public static void hardswish(float[] x) {
-        for (int i = 0; i < x.length; i++) {
+        hardswish(x, 0, x.length);
+    }
+
+    /** The same over {@code x[from, to)}. */
+    public static void hardswish(float[] x, int from, int to) {
+        for (int i = from; i < to; i++) {
             double v = x[i];
             x[i] = (float) (v * Math.min(Math.max(v + 3.0, 0.0), 6.0) / 6.0);
         }
@@ -61,14 +96,24 @@ public final class Activations {
 
     /** x for x ≥ 0, else alpha * x. */
     public static void leakyRelu(float[] x, float alpha) {
-        for (int i = 0; i < x.length; i++) {
+        leakyRelu(x, 0, x.length, alpha);
+    }
+
+    /** The same over {@code x[from, to)}. */
+    public static void leakyRelu(float[] x, int from, int to, float alpha) {
+        for (int i = from; i < to; i++) {
             x[i] = x[i] >= 0f ? x[i] : x[i] * alpha;
         }
     }
 
     /** x for x > 0, else alpha * (e^x - 1). */
     public static void elu(float[] x, float alpha) {
-        for (int i = 0; i < x.length; i++) {
+        elu(x, 0, x.length, alpha);
+    }
+
+    /** The same over {@code x[from, to)}. */
+    public static void elu(float[] x, int from, int to, float alpha) {
+        for (int i = from; i < to; i++) {
             x[i] = x[i] > 0f ? x[i] : (float) (alpha * Math.expm1(x[i]));
         }
     }
@@ -78,7 +123,12 @@ public final class Activations {
      * channel values become exp(v - max) / sum. Subtracting the max keeps exp from overflowing.
      */
     public static void softmax(float[] x, int channels, int spatial) {
-        for (int s = 0; s < spatial; s++) {
+        softmax(x, 0, channels, spatial);
+    }
+
+    /** The same over the {@code [channels, spatial]} tensor that starts at {@code x[offset]}. */
+    public static void softmax(float[] x, int offset, int channels, int spatial) {
+        for (int s = offset; s < offset + spatial; s++) {
             double max = Double.NEGATIVE_INFINITY;
             for (int c = 0; c < channels; c++) {
                 max = Math.max(max, x[c * spatial + s]);

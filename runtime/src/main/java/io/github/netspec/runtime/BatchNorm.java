@@ -36,11 +36,30 @@ public final class BatchNorm {
         return scale.length;
     }
 
+    /** The multiplier of channel {@code c}. */
+    public float scale(int c) {
+        return scale[c];
+    }
+
+    /** The addend of channel {@code c}. */
+    public float shift(int c) {
+        return shift[c];
+    }
+
     /** Applies the folded transform in place to {@code [channels, spatial]}. */
     public void apply(float[] x, int spatial) {
-        for (int c = 0; c < scale.length; c++) {
-            for (int i = c * spatial; i < (c + 1) * spatial; i++) {
-                x[i] = x[i] * scale[c] + shift[c];
+        apply(x, 0, spatial, 1);
+    }
+
+    /** Applies it to {@code batch} tensors of {@code [channels, spatial]}, one after another from {@code x[offset]}. */
+    public void apply(float[] x, int offset, int spatial, int batch) {
+        for (int sample = 0; sample < batch; sample++) {
+            int start = offset + sample * scale.length * spatial;
+            for (int c = 0; c < scale.length; c++) {
+                int from = start + c * spatial;
+                for (int i = from; i < from + spatial; i++) {
+                    x[i] = x[i] * scale[c] + shift[c];
+                }
             }
         }
     }

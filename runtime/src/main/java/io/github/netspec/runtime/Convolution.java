@@ -15,6 +15,12 @@ public final class Convolution {
      * @param bias one value per output channel, or null for none
      */
     public static void forward(ConvGeometry g, float[] input, float[] weight, float[] bias, float[] output) {
+        forward(g, input, 0, weight, bias, output, 0);
+    }
+
+    /** The same with the input and output tensors starting at the given offsets of their arrays. */
+    public static void forward(ConvGeometry g, float[] input, int inputOffset, float[] weight, float[] bias,
+                               float[] output, int outputOffset) {
         int inPerGroup = g.inChannels() / g.groups();
         int outPerGroup = g.outChannels() / g.groups();
         int kernelArea = g.kernelHeight() * g.kernelWidth();
@@ -26,11 +32,11 @@ public final class Convolution {
                 for (int ox = 0; ox < g.outWidth(); ox++) {
                     float sum = base;
                     for (int ic = 0; ic < inPerGroup; ic++) {
-                        int plane = (firstInChannel + ic) * g.inHeight();
+                        int plane = inputOffset + (firstInChannel + ic) * g.inHeight() * g.inWidth();
                         int filter = filterStart + ic * kernelArea;
                         sum += window(g, input, plane, weight, filter, oy, ox);
                     }
-                    output[(oc * g.outHeight() + oy) * g.outWidth() + ox] = sum;
+                    output[outputOffset + (oc * g.outHeight() + oy) * g.outWidth() + ox] = sum;
                 }
             }
         }
@@ -44,7 +50,7 @@ public final class Convolution {
             if (y < 0) {
                 continue;
             }
-            int row = (plane + y) * g.inWidth();
+            int row = plane + y * g.inWidth();
             for (int kx = 0; kx < g.kernelWidth(); kx++) {
                 int x = g.paddingMode().source(ox * g.strideWidth() - g.padLeft() + kx * g.dilationWidth(), g.inWidth());
                 if (x >= 0) {

@@ -1,30 +1,42 @@
 package io.github.netspec.runtime;
 
-/** Max and average pooling with PyTorch's semantics (floor mode). */
+/**
+ * Max and average pooling with PyTorch's semantics (floor mode). Every method also takes a batch: planes of
+ * {@code [batch, channels, H, W]} follow each other, so a batch is just {@code batch·channels} planes.
+ */
 public final class Pooling {
 
     private Pooling() {}
 
     /** The largest value in each window; padding counts as minus infinity, so it never wins. */
     public static void max(PoolGeometry g, float[] input, float[] output) {
-        for (int c = 0; c < g.channels(); c++) {
+        max(g, input, 0, output, 0, 1);
+    }
+
+    public static void max(PoolGeometry g, float[] input, int inputOffset, float[] output, int outputOffset, int batch) {
+        for (int plane = 0; plane < g.channels() * batch; plane++) {
+            int in = inputOffset + plane * g.inHeight() * g.inWidth();
+            int out = outputOffset + plane * g.outHeight() * g.outWidth();
             for (int oy = 0; oy < g.outHeight(); oy++) {
+                int y0 = oy * g.strideHeight() - g.padTop();
+                int yFrom = Math.max(y0, 0);
+                int yTo = Math.min(y0 + g.kernelHeight(), g.inHeight());
                 for (int ox = 0; ox < g.outWidth(); ox++) {
+                    int x0 = ox * g.strideWidth() - g.padLeft();
+                    int xFrom = Math.max(x0, 0);
+                    int xTo = Math.min(x0 + g.kernelWidth(), g.inWidth());
                     float best = Float.NEGATIVE_INFINITY;
-                    for (int ky = 0; ky < g.kernelHeight(); ky++) {
-                        int y = oy * g.strideHeight() - g.padTop() + ky;
-                        for (int kx = 0; kx < g.kernelWidth(); kx++) {
-                            int x = ox * g.strideWidth() - g.padLeft() + kx;
-                            if (y >= 0 && y < g.inHeight() && x >= 0 && x < g.inWidth()) {
-                                float v = input[(c * g.inHeight() + y) * g.inWidth() + x];
-                                // NaN propagates, as in PyTorch.
-                                if (v > best || Float.isNaN(v)) {
-                                    best = v;
-                                }
+                    for (int y = yFrom; y < yTo; y++) {
+                        int row = in + y * g.inWidth();
+                        for (int x = xFrom; x < xTo; x++) {
+                            float v = input[row + x];
+                            // NaN propagates, as in PyTorch.
+                            if (v > best || Float.isNaN(v)) {
+                                best = v;
                             }
                         }
                     }
-                    output[(c * g.outHeight() + oy) * g.outWidth() + ox] = best;
+                    output[out + oy * g.outWidth() + ox] = best;
                 }
             }
         }
@@ -35,21 +47,31 @@ public final class Pooling {
      * (PyTorch's default {@code count_include_pad=True}).
      */
     public static void average(PoolGeometry g, float[] input, float[] output) {
+        average(g, input, 0, output, 0, 1);
+    }
+
+    public static void average(PoolGeometry g, float[] input, int inputOffset, float[] output, int outputOffset,
+                               int batch) {
         float area = g.kernelHeight() * g.kernelWidth();
-        for (int c = 0; c < g.channels(); c++) {
+        for (int plane = 0; plane < g.channels() * batch; plane++) {
+            int in = inputOffset + plane * g.inHeight() * g.inWidth();
+            int out = outputOffset + plane * g.outHeight() * g.outWidth();
             for (int oy = 0; oy < g.outHeight(); oy++) {
+                int y0 = oy * g.strideHeight() - g.padTop();
+                int yFrom = Math.max(y0, 0);
+                int yTo = Math.min(y0 + g.kernelHeight(), g.inHeight());
                 for (int ox = 0; ox < g.outWidth(); ox++) {
+                    int x0 = ox * g.strideWidth() - g.padLeft();
+                    int xFrom = Math.max(x0, 0);
+                    int xTo = Math.min(x0 + g.kernelWidth(), g.inWidth());
                     float sum = 0f;
-                    for (int ky = 0; ky < g.kernelHeight(); ky++) {
-                        int y = oy * g.strideHeight() - g.padTop() + ky;
-                        for (int kx = 0; kx < g.kernelWidth(); kx++) {
-                            int x = ox * g.strideWidth() - g.padLeft() + kx;
-                            if (y >= 0 && y < g.inHeight() && x >= 0 && x < g.inWidth()) {
-                                sum += input[(c * g.inHeight() + y) * g.inWidth() + x];
-                            }
+                    for (int y = yFrom; y < yTo; y++) {
+                        int row = in + y * g.inWidth();
+                        for (int x = xFrom; x < xTo; x++) {
+                            sum += input[row + x];
                         }
                     }
-                    output[(c * g.outHeight() + oy) * g.outWidth() + ox] = sum / area;
+                    output[out + oy * g.outWidth() + ox] = sum / area;
                 }
             }
         }
@@ -57,25 +79,39 @@ public final class Pooling {
 
     /** The largest value of each channel's {@code spatial} values. */
     public static void globalMax(int channels, int spatial, float[] input, float[] output) {
-        for (int c = 0; c < channels; c++) {
+        globalMax(channels, spatial, input, 0, output, 0);
+    }
+
+    /** The same over {@code planes} planes ({@code batch·channels}) from the given offsets. */
+    public static void globalMax(int planes, int spatial, float[] input, int inputOffset, float[] output,
+                                 int outputOffset) {
+        for (int c = 0; c < planes; c++) {
             float best = Float.NEGATIVE_INFINITY;
-            for (int i = c * spatial; i < (c + 1) * spatial; i++) {
+            int from = inputOffset + c * spatial;
+            for (int i = from; i < from + spatial; i++) {
                 if (input[i] > best || Float.isNaN(input[i])) {
                     best = input[i];
                 }
             }
-            output[c] = best;
+            output[outputOffset + c] = best;
         }
     }
 
     /** The mean of each channel's {@code spatial} values. */
     public static void globalAverage(int channels, int spatial, float[] input, float[] output) {
-        for (int c = 0; c < channels; c++) {
+        globalAverage(channels, spatial, input, 0, output, 0);
+    }
+
+    /** The same over {@code planes} planes ({@code batch·channels}) from the given offsets. */
+    public static void globalAverage(int planes, int spatial, float[] input, int inputOffset, float[] output,
+                                     int outputOffset) {
+        for (int c = 0; c < planes; c++) {
             float sum = 0f;
-            for (int i = c * spatial; i < (c + 1) * spatial; i++) {
+            int from = inputOffset + c * spatial;
+            for (int i = from; i < from + spatial; i++) {
                 sum += input[i];
             }
-            output[c] = sum / spatial;
+            output[outputOffset + c] = sum / spatial;
         }
     }
 }

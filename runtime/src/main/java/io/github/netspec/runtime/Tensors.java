@@ -22,6 +22,31 @@ public final class Tensors {
         System.arraycopy(part, 0, target, offset, part.length);
     }
 
+    /** {@code out = a + b} over {@code count} floats; {@code out} may be {@code a} or {@code b} itself. */
+    public static void add(float[] a, int aOffset, float[] b, int bOffset, float[] out, int outOffset, int count) {
+        for (int i = 0; i < count; i++) {
+            out[outOffset + i] = a[aOffset + i] + b[bOffset + i];
+        }
+    }
+
+    /** Copies {@code count} floats; nothing when source and target are the same place. */
+    public static void copy(float[] from, int fromOffset, float[] to, int toOffset, int count) {
+        if (from != to || fromOffset != toOffset) {
+            System.arraycopy(from, fromOffset, to, toOffset, count);
+        }
+    }
+
+    /**
+     * One part of a concat along channels, for a batch: sample n's {@code partSize} floats go to
+     * {@code target[targetOffset + n·targetSize + at]}.
+     */
+    public static void place(float[] part, int partOffset, int partSize, float[] target, int targetOffset,
+                             int targetSize, int at, int batch) {
+        for (int n = 0; n < batch; n++) {
+            System.arraycopy(part, partOffset + n * partSize, target, targetOffset + n * targetSize + at, partSize);
+        }
+    }
+
     /**
      * Checks a caller's input before anything runs, so a wrong length is a message, not an
      * {@link ArrayIndexOutOfBoundsException} deep in a kernel.

@@ -1,0 +1,34 @@
+package io.github.netspec.runtime;
+
+/**
+ * The element-wise activations a kernel can apply to what it has just written, so that a layer's
+ * activation costs no separate pass over memory. Softmax is not element-wise and is not here.
+ */
+public enum Activation {
+    NONE,
+    RELU,
+    RELU6,
+    SIGMOID,
+    TANH,
+    GELU,
+    SILU,
+    HARDSWISH,
+    LEAKY_RELU,
+    ELU;
+
+    /** Applies this activation in place to {@code x[from, to)}; {@code alpha} is read by leaky_relu and elu only. */
+    public void apply(float[] x, int from, int to, float alpha) {
+        switch (this) {
+            case NONE -> { }
+            case RELU -> Activations.relu(x, from, to);
+            case RELU6 -> Activations.relu6(x, from, to);
+            case SIGMOID -> Activations.sigmoid(x, from, to);
+            case TANH -> Activations.tanh(x, from, to);
+            case GELU -> Activations.gelu(x, from, to);
+            case SILU -> Activations.silu(x, from, to);
+            case HARDSWISH -> Activations.hardswish(x, from, to);
+            case LEAKY_RELU -> Activations.leakyRelu(x, from, to, alpha);
+            case ELU -> Activations.elu(x, from, to, alpha);
+        }
+    }
+}

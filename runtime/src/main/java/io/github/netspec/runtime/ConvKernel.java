@@ -1,0 +1,326 @@
+package io.github.netspec.runtime;
+
+import java.util.Arrays;
+
+/**
+ * One convolution layer ready to run: weights prepared once at load time for the algorithm the generator
+ * chose at build time, batch norm folded in, bias and activation applied as the output is written.
+ *
+ * <p>Work is split into independent tasks that write disjoint parts of the output (an output column block
+ * of one group of one sample, or one channel of one sample), so several threads can share a layer.
+ */
+public final class ConvKernel {
+
+    /** How a convolution is computed. */
+    public enum Algorithm {
+        /** im2col blocks times MR-row weight panels ({@link Gemm}); 1×1 convolutions are the same with k = channels. */
+        GEMM,
+        /** One input channel per group: a sliding window per channel, no GEMM. */
+        DEPTHWISE,
+        /** The plain loops of {@link Convolution}, for reflect, replicate and circular padding. */
+        DIRECT
+    }
+
+    private final Algorithm algorithm;
+    private final ConvGeometry g;
+    /** GEMM: packed panels, group after group. Otherwise PyTorch's layout. */
+    private final float[] weights;
+    /** One value per output channel, padded by MR so edge panels can read past the last channel. */
+    private final float[] bias;
+    private final Activation activation;
+    private final float alpha;
+
+    private final int rows;       // output channels per group: M
+    private final int depth;      // input channels per group × kernel area: K
+    private final int columns;    // output pixels: N
+    private final int columnBlocks;
+
+    private ConvKernel(Algorithm algorithm, ConvGeometry g, float[] weights, float[] bias, Activation activation,
+                       float alpha) {
+        this.algorithm = algorithm;
+        this.g = g;
+        this.weights = weights;
+        this.bias = bias;
+        this.activation = activation;
+        this.alpha = alpha;
+        this.rows = g.outChannels() / g.groups();
+        this.depth = g.inChannels() / g.groups() * g.kernelHeight() * g.kernelWidth();
+        this.columns = g.outHeight() * g.outWidth();
+        this.columnBlocks = (columns + Gemm.NC - 1) / Gemm.NC;
+    }
+
+    /** The algorithm that suits a geometry; the generator asks this at build time and bakes the answer in. */
+    public static Algorithm algorithmFor(ConvGeometry g) {
+        if (g.paddingMode() != PaddingMode.ZEROS) {
+            return Algorithm.DIRECT;
+        }
+        if (g.groups() > 1 && g.groups() == g.inChannels()) {
+            return Algorithm.DEPTHWISE;
+        }
+        return Algorithm.GEMM;
+    }
+
+    /**
+     * Prepares a layer.
+     *
+     * @param weight PyTorch's layout {@code [out, in/groups, kh, kw]}
+     * @param bias one value per output channel, or null for none
+     * @param norm a batch norm that follows the convolution, folded into its weights and bias, or null
+     * @param alpha read by leaky_relu and elu only
+     */
+    public static ConvKernel create(Algorithm algorithm, ConvGeometry g, float[] weight, float[] bias, BatchNorm norm,
+                                    Activation activation, float alpha) {
+        if (weight.length != g.weightSize()) {
+            throw new IllegalArgumentException("weight has " + weight.length + " floats but the geometry needs "
+                    + g.weightSize());
+        }
+        if (algorithm == Algorithm.DEPTHWISE && g.groups() != g.inChannels()) {
+            throw new IllegalArgumentException("depthwise needs groups == in channels, not " + g.groups());
+        }
+        if (algorithm != Algorithm.DIRECT && g.paddingMode() != PaddingMode.ZEROS) {
+            throw new IllegalArgumentException(algorithm + " pads with zeros only, not " + g.paddingMode());
+        }
+        int outChannels = g.outChannels();
+        float[] folded = weight.clone();
+        float[] paddedBias = new float[outChannels + Gemm.MR];
+        if (bias != null) {
+            System.arraycopy(bias, 0, paddedBias, 0, outChannels);
+        }
+        if (norm != null) {
+            foldBatchNorm(norm, folded, paddedBias, outChannels);
+        }
+        float[] prepared = algorithm == Algorithm.GEMM ? packGroups(g, folded) : folded;
+        return new ConvKernel(algorithm, g, prepared, paddedBias, activation, alpha);
+    }
+
+    /** {@code bn(conv(x)) = conv'(x)} with {@code w' = w·scale} per output channel and {@code b' = b·scale + shift}. */
+    private static void foldBatchNorm(BatchNorm norm, float[] weight, float[] bias, int outChannels) {
+        if (norm.channels() != outChannels) {
+            throw new IllegalArgumentException("batch norm has " + norm.channels() + " channels but the convolution "
+                    + outChannels);
+        }
+        int filter = weight.length / outChannels;
+        for (int oc = 0; oc < outChannels; oc++) {
+            float scale = norm.scale(oc);
+            for (int i = oc * filter; i < (oc + 1) * filter; i++) {
+                weight[i] *= scale;
+            }
+            bias[oc] = bias[oc] * scale + norm.shift(oc);
+        }
+    }
+
+    private static float[] packGroups(ConvGeometry g, float[] weight) {
+        int rows = g.outChannels() / g.groups();
+        int depth = g.weightSize() / g.outChannels();
+        int groupSize = Gemm.panels(rows) * depth * Gemm.MR;
+        float[] packed = new float[g.groups() * groupSize];
+        for (int group = 0; group < g.groups(); group++) {
+            Gemm.pack(weight, group * rows * depth, rows, depth, depth, packed, group * groupSize);
+        }
+        return packed;
+    }
+
+    public ConvGeometry geometry() {
+        return g;
+    }
+
+    public Algorithm algorithm() {
+        return algorithm;
+    }
+
+    /** Floats of {@link Scratch} one thread needs to run this layer's tasks. */
+    public int scratchSize() {
+        return algorithm == Algorithm.GEMM ? Gemm.KC * Gemm.NC + Gemm.MR * Gemm.NR : 0;
+    }
+
+    /** How wide the scalar kernels' accumulator rows must be for this layer. */
+    public int accumulatorWidth() {
+        return Gemm.NC;
+    }
+
+    /** How many independent tasks a batch splits into. */
+    public int tasks(int batch) {
+        return switch (algorithm) {
+            case GEMM -> batch * g.groups() * columnBlocks;
+            case DEPTHWISE -> batch * g.outChannels();
+            case DIRECT -> batch;
+        };
+    }
+
+    /**
+     * Runs the layer on {@code batch} samples: sample n is read at {@code in[inOffset + n·inSize]} and written at
+     * {@code out[outOffset + n·outSize]}. Allocates nothing.
+     */
+    public void forward(float[] in, int inOffset, float[] out, int outOffset, int batch, Scratch scratch) {
+        run(0, tasks(batch), in, inOffset, out, outOffset, scratch);
+    }
+
+    /** Runs tasks {@code [from, to)} of {@link #forward}; tasks write disjoint outputs, so threads may split them. */
+    public void run(int from, int to, float[] in, int inOffset, float[] out, int outOffset, Scratch scratch) {
+        for (int task = from; task < to; task++) {
+            switch (algorithm) {
+                case GEMM -> gemmTask(task, in, inOffset, out, outOffset, scratch);
+                case DEPTHWISE -> depthwiseTask(task, in, inOffset, out, outOffset);
+                case DIRECT -> directTask(task, in, inOffset, out, outOffset);
+            }
+        }
+    }
+
+    // ---- GEMM ------------------------------------------------------------------------------------------------
+
+    private void gemmTask(int task, float[] in, int inOffset, float[] out, int outOffset, Scratch scratch) {
+        int block = task % columnBlocks;
+        int group = task / columnBlocks % g.groups();
+        int sample = task / columnBlocks / g.groups();
+        int n0 = block * Gemm.NC;
+        int nc = Math.min(Gemm.NC, columns - n0);
+        int inChannelsPerGroup = g.inChannels() / g.groups();
+        int input = inOffset + sample * g.inSize() + group * inChannelsPerGroup * g.inHeight() * g.inWidth();
+        int output = outOffset + sample * g.outSize() + group * rows * columns + n0;
+        int groupWeights = group * Gemm.panels(rows) * depth * Gemm.MR;
+        for (int k0 = 0; k0 < depth; k0 += Gemm.KC) {
+            int kc = Math.min(Gemm.KC, depth - k0);
+            packColumns(in, input, k0, kc, n0, nc, scratch);
+            Gemm.multiplyBlock(weights, groupWeights + k0 * Gemm.MR, depth * Gemm.MR, rows, scratch, kc, nc,
+                    out, output, columns, k0 == 0, k0 + kc == depth, bias, group * rows, activation, alpha);
+        }
+    }
+
+    /**
+     * im2col for one block: row {@code kk} holds, for im2col row {@code k0 + kk} (an input channel and a kernel
+     * offset), the input value each output pixel {@code n0 .. n0 + nc} reads there, or 0 in the padding.
+     * Columns from {@code nc} up to the next multiple of NR are zero, so tiles can read a full NR. The Vector
+     * API path packs into NR-wide panels, the scalar path into a row array per k (see {@link Gemm}).
+     */
+    private void packColumns(float[] in, int input, int k0, int kc, int n0, int nc, Scratch scratch) {
+        int paddedCols = Gemm.roundUp(nc, Gemm.NR);
+        // A row array is one panel as wide as the block, holding only row 0.
+        int panelWidth = Simd.VECTOR ? Gemm.NR : paddedCols;
+        int kernelArea = g.kernelHeight() * g.kernelWidth();
+        int width = g.inWidth();
+        for (int kk = 0; kk < kc; kk++) {
+            int k = k0 + kk;
+            int plane = input + k / kernelArea * g.inHeight() * width;
+            int ky = k % kernelArea / g.kernelWidth();
+            int kx = k % g.kernelWidth();
+            float[] dst = Simd.VECTOR ? scratch.floats : scratch.blockRows[kk];
+            int row = Simd.VECTOR ? kk : 0;
+            int oy = n0 / g.outWidth();
+            int ox = n0 % g.outWidth();
+            for (int j = 0; j < nc; oy++, ox = 0) {
+                int run = Math.min(g.outWidth() - ox, nc - j);
+                int iy = oy * g.strideHeight() - g.padTop() + ky * g.dilationHeight();
+                int x0 = ox * g.strideWidth() - g.padLeft() + kx * g.dilationWidth();
+                int source = plane + iy * width;
+                if (iy < 0 || iy >= g.inHeight()) {
+                    packZeros(dst, row, kc, panelWidth, j, run);
+                } else if (g.strideWidth() == 1) {
+                    // The columns that land inside the input row are one contiguous copy.
+                    int lo = Math.min(run, Math.max(0, -x0));
+                    int hi = Math.max(lo, Math.min(run, width - x0));
+                    packZeros(dst, row, kc, panelWidth, j, lo);
+                    packCopy(dst, row, kc, panelWidth, j + lo, in, source + x0 + lo, hi - lo);
+                    packZeros(dst, row, kc, panelWidth, j + hi, run - hi);
+                } else {
+                    for (int t = 0; t < run; t++) {
+                        int x = x0 + t * g.strideWidth();
+                        dst[packedIndex(j + t, row, kc, panelWidth)] = x >= 0 && x < width ? in[source + x] : 0f;
+                    }
+                }
+                j += run;
+            }
+            packZeros(dst, row, kc, panelWidth, nc, paddedCols - nc);
+        }
+    }
+
+    /*
+     * Row kk of a packed B block, addressed by column: column t lives in panel t / width, at
+     * panel·kc·width + kk·width + t % width. Runs that cross a panel edge are split there. (Static methods
+     * rather than a small row object: predict must not allocate, and escape analysis is not a promise.)
+     */
+
+    private static int packedIndex(int column, int kk, int kc, int width) {
+        return column / width * kc * width + kk * width + column % width;
+    }
+
+    private static void packZeros(float[] dst, int kk, int kc, int width, int column, int count) {
+        while (count > 0) {
+            int n = Math.min(count, width - column % width);
+            int at = packedIndex(column, kk, kc, width);
+            Arrays.fill(dst, at, at + n, 0f);
+            column += n;
+            count -= n;
+        }
+    }
+
+    private static void packCopy(float[] dst, int kk, int kc, int width, int column, float[] source, int from, int count) {
+        while (count > 0) {
+            int n = Math.min(count, width - column % width);
+            System.arraycopy(source, from, dst, packedIndex(column, kk, kc, width), n);
+            column += n;
+            from += n;
+            count -= n;
+        }
+    }
+
+    // ---- depthwise ---------------------------------------------------------------------------------------------
+
+    /** One output channel of one sample, row by row so the row being summed stays in L1. */
+    private void depthwiseTask(int task, float[] in, int inOffset, float[] out, int outOffset) {
+        int channel = task % g.outChannels();
+        int sample = task / g.outChannels();
+        int multiplier = g.outChannels() / g.inChannels();
+        int plane = inOffset + sample * g.inSize() + channel / multiplier * g.inHeight() * g.inWidth();
+        int filter = channel * g.kernelHeight() * g.kernelWidth();
+        int outWidth = g.outWidth();
+        int stride = g.strideWidth();
+        for (int oy = 0; oy < g.outHeight(); oy++) {
+            int row = outOffset + sample * g.outSize() + (channel * g.outHeight() + oy) * outWidth;
+            Arrays.fill(out, row, row + outWidth, bias[channel]);
+            for (int ky = 0; ky < g.kernelHeight(); ky++) {
+                int iy = oy * g.strideHeight() - g.padTop() + ky * g.dilationHeight();
+                if (iy < 0 || iy >= g.inHeight()) {
+                    continue;
+                }
+                int source = plane + iy * g.inWidth();
+                for (int kx = 0; kx < g.kernelWidth(); kx++) {
+                    float w = weights[filter + ky * g.kernelWidth() + kx];
+                    int shift = kx * g.dilationWidth() - g.padLeft();
+                    // Output columns whose input column ox·stride + shift lies inside the row.
+                    int lo = Math.max(0, Math.floorDiv(-shift + stride - 1, stride));
+                    int hi = Math.min(outWidth, Math.floorDiv(g.inWidth() - 1 - shift, stride) + 1);
+                    if (lo >= hi) {
+                        continue;
+                    }
+                    if (stride == 1) {
+                        axpy(w, in, source + shift + lo, out, row + lo, hi - lo);
+                    } else {
+                        for (int ox = lo; ox < hi; ox++) {
+                            out[row + ox] += w * in[source + ox * stride + shift];
+                        }
+                    }
+                }
+            }
+            activation.apply(out, row, row + outWidth, alpha);
+        }
+    }
+
+    /** {@code y[i] += a·x[i]}: x and y are often the same arena, which HotSpot will not auto-vectorize. */
+    private static void axpy(float a, float[] x, int xOffset, float[] y, int yOffset, int count) {
+        if (Simd.VECTOR) {
+            VectorKernels.axpy(a, x, xOffset, y, yOffset, count);
+            return;
+        }
+        for (int i = 0; i < count; i++) {
+            y[yOffset + i] += a * x[xOffset + i];
+        }
+    }
+
+    // ---- direct ------------------------------------------------------------------------------------------------
+
+    private void directTask(int sample, float[] in, int inOffset, float[] out, int outOffset) {
+        int output = outOffset + sample * g.outSize();
+        Convolution.forward(g, in, inOffset + sample * g.inSize(), weights, bias, out, output);
+        activation.apply(out, output, output + g.outSize(), alpha);
+    }
+}

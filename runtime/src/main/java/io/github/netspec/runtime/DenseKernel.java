@@ -1,0 +1,132 @@
+package io.github.netspec.runtime;
+
+/**
+ * One dense layer ready to run. The weights are transposed at load time to {@code [in][out]}, columns padded
+ * to a whole number of tiles, so both batch 1 (a vector times the matrix, read once in memory order) and larger
+ * batches (tiles of up to MR samples) stream them with unit stride. The Vector API path keeps them in NR-wide
+ * panels, the scalar path as one array per input feature (see {@link Scratch}).
+ */
+public final class DenseKernel {
+
+    private final int inFeatures;
+    private final int outFeatures;
+    /** outFeatures rounded up to NR. */
+    private final int stride;
+    /** Vector API path: {@code [o / NR][i][o % NR]}; null on the scalar path. */
+    private final float[] panels;
+    /** Scalar path: {@code rows[i][o]}; null on the Vector API path. */
+    private final float[][] rows;
+    private final float[] bias;
+    private final Activation activation;
+    private final float alpha;
+    /** Weight rows per block at batch > 1, so a block (about 256 KiB) stays in L2 across the tiles. */
+    private final int blockDepth;
+
+    private DenseKernel(int inFeatures, int outFeatures, float[] panels, float[][] rows, float[] bias,
+                        Activation activation, float alpha) {
+        this.inFeatures = inFeatures;
+        this.outFeatures = outFeatures;
+        this.stride = Gemm.roundUp(outFeatures, Gemm.NR);
+        this.panels = panels;
+        this.rows = rows;
+        this.bias = bias;
+        this.activation = activation;
+        this.alpha = alpha;
+        this.blockDepth = Math.max(16, Math.min(Gemm.KC, 65536 / stride));
+    }
+
+    /**
+     * @param weight PyTorch's layout {@code [out, in]}
+     * @param bias one value per output, or null for none
+     * @param alpha read by leaky_relu and elu only
+     */
+    public static DenseKernel create(int inFeatures, int outFeatures, float[] weight, float[] bias,
+                                     Activation activation, float alpha) {
+        if (weight.length != (long) inFeatures * outFeatures) {
+            throw new IllegalArgumentException("weight has " + weight.length + " floats but " + outFeatures + " x "
+                    + inFeatures + " are needed");
+        }
+        int stride = Gemm.roundUp(outFeatures, Gemm.NR);
+        float[] panels = null;
+        float[][] rows = null;
+        if (Simd.VECTOR) {
+            panels = new float[inFeatures * stride];
+            for (int o = 0; o < outFeatures; o++) {
+                for (int i = 0; i < inFeatures; i++) {
+                    panels[o / Gemm.NR * inFeatures * Gemm.NR + i * Gemm.NR + o % Gemm.NR] = weight[o * inFeatures + i];
+                }
+            }
+        } else {
+            rows = new float[inFeatures][stride];
+            for (int o = 0; o < outFeatures; o++) {
+                for (int i = 0; i < inFeatures; i++) {
+                    rows[i][o] = weight[o * inFeatures + i];
+                }
+            }
+        }
+        float[] b = bias == null ? new float[outFeatures] : bias.clone();
+        return new DenseKernel(inFeatures, outFeatures, panels, rows, b, activation, alpha);
+    }
+
+    /** Floats of {@link Scratch} {@link #forward} needs: a packed panel of MR samples and their MR output rows. */
+    public int scratchSize() {
+        return inFeatures * Gemm.MR + Gemm.MR * stride;
+    }
+
+    /** How wide the scalar kernels' accumulator rows must be: one output row. */
+    public int accumulatorWidth() {
+        return stride;
+    }
+
+    /** Runs {@code batch} samples, {@code inFeatures} apart from {@code in[inOffset]}. Allocates nothing. */
+    public void forward(float[] in, int inOffset, float[] out, int outOffset, int batch, Scratch scratch) {
+        for (int first = 0; first < batch; first += Gemm.MR) {
+            int samples = Math.min(Gemm.MR, batch - first);
+            int input = inOffset + first * inFeatures;
+            if (Simd.VECTOR) {
+                vectorSums(in, input, samples, scratch.floats);
+            } else {
+                scalarSums(in, input, samples, scratch);
+            }
+            for (int s = 0; s < samples; s++) {
+                float[] sums = Simd.VECTOR ? scratch.floats : scratch.accumulators[s];
+                int from = Simd.VECTOR ? inFeatures * Gemm.MR + s * stride : 0;
+                int row = outOffset + (first + s) * outFeatures;
+                for (int o = 0; o < outFeatures; o++) {
+                    out[row + o] = sums[from + o] + bias[o];
+                }
+                activation.apply(out, row, row + outFeatures, alpha);
+            }
+        }
+    }
+
+    /** Sample s's sums go to {@code scratch[inFeatures·MR + s·stride]}. */
+    private void vectorSums(float[] in, int input, int samples, float[] scratch) {
+        int sums = inFeatures * Gemm.MR;
+        if (samples == 1) {
+            Gemm.vectorTimesMatrix(in, input, inFeatures, panels, stride, scratch, sums);
+            return;
+        }
+        Gemm.pack(in, input, samples, inFeatures, inFeatures, scratch, 0);
+        for (int k0 = 0; k0 < inFeatures; k0 += blockDepth) {
+            int kc = Math.min(blockDepth, inFeatures - k0);
+            for (int j = 0; j < stride; j += Gemm.NR) {
+                VectorKernels.tile(scratch, k0 * Gemm.MR, panels, j * inFeatures + k0 * Gemm.NR, kc,
+                        scratch, sums + j, stride, k0 > 0, null, 0);
+            }
+        }
+    }
+
+    /** Sample s's sums go to {@code scratch.accumulators[s]}. */
+    private void scalarSums(float[] in, int input, int samples, Scratch scratch) {
+        if (samples == 1) {
+            Gemm.vectorTimesMatrix(in, input, inFeatures, rows, stride, scratch.accumulators[0]);
+            return;
+        }
+        Gemm.pack(in, input, samples, inFeatures, inFeatures, scratch.floats, 0);
+        for (int s = 0; s < samples; s++) {
+            java.util.Arrays.fill(scratch.accumulators[s], 0, stride, 0f);
+        }
+        Gemm.scalarPanel(scratch.floats, 0, samples, rows, 0, inFeatures, stride, scratch.accumulators);
+    }
+}

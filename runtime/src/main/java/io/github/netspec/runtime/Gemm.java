@@ -1,0 +1,189 @@
+package io.github.netspec.runtime;
+
+import java.util.Arrays;
+
+/**
+ * The matrix product under convolution and dense layers, blocked as GotoBLAS/OpenBLAS block it.
+ *
+ * <p>{@code C = act(bias + A·B)}. A (weights, or a few input rows) is packed into panels of {@link #MR}
+ * rows: panel p holds {@code A[p·MR + i][k]} at {@code k·MR + i}, so the micro-kernel reads it in order and
+ * broadcasts one value per row. B is row-major with a leading dimension, read {@link #NR} columns at a time.
+ * The micro-kernel keeps an MR×NR tile of C in registers for a whole run of {@code k}, which is what turns
+ * a memory-bound loop into an FMA-bound one.
+ *
+ * <p>Each kernel exists twice: a Vector API one in {@link VectorKernels}, whose B blocks are packed in NR-wide
+ * panels ({@code [j / NR][k][j % NR]}) so a tile reads them in order, and a scalar one here, whose B blocks
+ * are rows of their own (see {@link Scratch}) so HotSpot auto-vectorizes its long inner loops.
+ */
+final class Gemm {
+
+    /**
+     * Rows of a register tile. Six rows of two vectors is 12 accumulators, two B vectors and a broadcast:
+     * 15 registers, which fits AVX2's 16 without spilling (and leaves room in AVX-512's 32).
+     */
+    static final int MR = 6;
+    /** Columns of a register tile: two vectors (16 floats with AVX2, 32 with AVX-512). */
+    static final int NR = Simd.VECTOR ? VectorKernels.NR : 32;
+    /** Depth of one block of k, so an A panel slice (KC·MR floats) stays in L1. */
+    static final int KC = 256;
+    /** Columns of one packed B block, so a KC×NC block (256 KiB) stays in L2. */
+    static final int NC = roundUp(256, NR);
+
+    private Gemm() {}
+
+    static int roundUp(int value, int multiple) {
+        return (value + multiple - 1) / multiple * multiple;
+    }
+
+    static int panels(int rows) {
+        return (rows + MR - 1) / MR;
+    }
+
+    /**
+     * Packs {@code rows}×{@code depth} of row-major {@code a} (leading dimension {@code lda}) into MR-row panels
+     * at {@code dst[dstOffset]}; rows past {@code rows} are zero so edge panels need no special case.
+     */
+    static void pack(float[] a, int aOffset, int rows, int depth, int lda, float[] dst, int dstOffset) {
+        for (int panel = 0; panel < panels(rows); panel++) {
+            int panelStart = dstOffset + panel * depth * MR;
+            for (int i = 0; i < MR; i++) {
+                int row = panel * MR + i;
+                if (row < rows) {
+                    int source = aOffset + row * lda;
+                    for (int k = 0; k < depth; k++) {
+                        dst[panelStart + k * MR + i] = a[source + k];
+                    }
+                } else {
+                    for (int k = 0; k < depth; k++) {
+                        dst[panelStart + k * MR + i] = 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Multiplies one packed block of B ({@code kc} rows, {@code cols} columns padded with zeros to a multiple
+     * of NR, in the scratch, as {@link #panelWidth} lays it out) by the matching {@code kc}-deep slices of
+     * every A panel, into C.
+     *
+     * @param aOffset where panel 0's slice starts; panel p's starts {@code p·panelStride} later
+     * @param first this block starts the sum: C starts from the bias instead of from what it holds
+     * @param last this block ends the sum: the activation is applied, tile by tile
+     * @param bias one value per row of C (padded by MR), or null for zero
+     */
+    static void multiplyBlock(float[] a, int aOffset, int panelStride, int rows, Scratch scratch, int kc, int cols,
+                              float[] c, int cOffset, int ldc, boolean first, boolean last, float[] bias,
+                              int biasOffset, Activation activation, float alpha) {
+        for (int panel = 0; panel < panels(rows); panel++) {
+            int tileRows = Math.min(MR, rows - panel * MR);
+            int aPanel = aOffset + panel * panelStride;
+            int cRow = cOffset + panel * MR * ldc;
+            int biasRow = biasOffset + panel * MR;
+            if (Simd.VECTOR) {
+                vectorPanel(a, aPanel, tileRows, scratch.floats, kc, cols, c, cRow, ldc, first, last, bias, biasRow,
+                        activation, alpha);
+            } else {
+                float[][] sums = scratch.accumulators;
+                for (int i = 0; i < tileRows; i++) {
+                    if (first) {
+                        Arrays.fill(sums[i], 0, cols, bias == null ? 0f : bias[biasRow + i]);
+                    } else {
+                        System.arraycopy(c, cRow + i * ldc, sums[i], 0, cols);
+                    }
+                }
+                scalarPanel(a, aPanel, tileRows, scratch.blockRows, 0, kc, cols, sums);
+                for (int i = 0; i < tileRows; i++) {
+                    System.arraycopy(sums[i], 0, c, cRow + i * ldc, cols);
+                }
+                if (last) {
+                    activate(c, cRow, ldc, tileRows, cols, activation, alpha);
+                }
+            }
+        }
+    }
+
+    /** One A panel times the packed block in {@code b}, NR columns at a time in registers. */
+    private static void vectorPanel(float[] a, int aPanel, int tileRows, float[] b, int kc, int cols,
+                                    float[] c, int cRow, int ldc, boolean first, boolean last, float[] bias,
+                                    int biasRow, Activation activation, float alpha) {
+        int edge = KC * NC;
+        for (int j = 0; j < cols; j += NR) {
+            int tileCols = Math.min(NR, cols - j);
+            int bPanel = j * kc;
+            if (tileRows == MR && tileCols == NR) {
+                VectorKernels.tile(a, aPanel, b, bPanel, kc, c, cRow + j, ldc, !first, bias, biasRow);
+            } else {
+                // Work on a full tile in scratch and keep the part inside C.
+                if (!first) {
+                    copyTile(c, cRow + j, ldc, b, edge, NR, tileRows, tileCols);
+                }
+                VectorKernels.tile(a, aPanel, b, bPanel, kc, b, edge, NR, !first, bias, biasRow);
+                copyTile(b, edge, NR, c, cRow + j, ldc, tileRows, tileCols);
+            }
+            if (last) {
+                activate(c, cRow + j, ldc, tileRows, tileCols, activation, alpha);
+            }
+        }
+    }
+
+    /** The activation over a just-written tile, while it is still in L1. */
+    private static void activate(float[] c, int cOffset, int ldc, int rows, int cols, Activation activation,
+                                 float alpha) {
+        if (activation == Activation.NONE) {
+            return;
+        }
+        for (int i = 0; i < rows; i++) {
+            activation.apply(c, cOffset + i * ldc, cOffset + i * ldc + cols, alpha);
+        }
+    }
+
+    private static void copyTile(float[] from, int fromOffset, int fromLd, float[] to, int toOffset, int toLd,
+                                 int rows, int cols) {
+        for (int i = 0; i < rows; i++) {
+            System.arraycopy(from, fromOffset + i * fromLd, to, toOffset + i * toLd, cols);
+        }
+    }
+
+    /**
+     * The scalar kernel: {@code sums[i][j] += Σk a[k][i]·b[firstRow + k][j]} for {@code rows} rows of an A panel
+     * and all {@code cols} columns. The innermost loop runs over a whole row with one index into two arrays
+     * (see {@link Scratch}), long enough for HotSpot's vectorized main loop to carry it, while the MR
+     * accumulator rows stay in L1 and B streams through once.
+     */
+    static void scalarPanel(float[] a, int aOffset, int rows, float[][] b, int firstRow, int kc, int cols,
+                            float[][] sums) {
+        for (int k = 0; k < kc; k++) {
+            float[] bk = b[firstRow + k];
+            int aColumn = aOffset + k * MR;
+            for (int i = 0; i < rows; i++) {
+                float aik = a[aColumn + i];
+                float[] sum = sums[i];
+                for (int j = 0; j < cols; j++) {
+                    sum[j] += aik * bk[j];
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code y[j] = Σk x[k]·w[k][j]} for {@code j < cols} (a multiple of NR), with w packed in NR-wide
+     * panels: a vector times a matrix, streaming the matrix once in memory order. Dense layers at batch 1
+     * are bound by reading their weights, so that order is what matters.
+     */
+    static void vectorTimesMatrix(float[] x, int xOffset, int depth, float[] w, int cols, float[] y, int yOffset) {
+        VectorKernels.vectorTimesMatrix(x, xOffset, depth, w, cols, y, yOffset);
+    }
+
+    /** The scalar {@link #vectorTimesMatrix}, over the matrix's rows as separate arrays (see {@link Scratch}). */
+    static void vectorTimesMatrix(float[] x, int xOffset, int depth, float[][] w, int cols, float[] y) {
+        Arrays.fill(y, 0, cols, 0f);
+        for (int k = 0; k < depth; k++) {
+            float xk = x[xOffset + k];
+            float[] wk = w[k];
+            for (int j = 0; j < cols; j++) {
+                y[j] += xk * wk[j];
+            }
+        }
+    }
+}

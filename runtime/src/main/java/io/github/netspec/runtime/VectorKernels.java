@@ -1,0 +1,165 @@
+package io.github.netspec.runtime;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The Vector API micro-kernels. Only {@link Simd#VECTOR} code paths touch this class, so a JVM without
+ * {@code jdk.incubator.vector} never loads it.
+ *
+ * <p>Each kernel is one method with its vectors in local variables: a {@code FloatVector} passed to a method
+ * HotSpot does not inline is boxed, which costs several times the arithmetic. The tile kernel is written out
+ * row by row for that reason (it is generated; see the comment on {@link #tile}).
+ */
+final class VectorKernels {
+
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final int LANES = S.length();
+    private static final int L = LANES;
+    /** Two vectors of columns per tile. */
+    static final int NR = 2 * LANES;
+
+    private VectorKernels() {}
+
+    /**
+     * One MR×NR tile ({@link Gemm#MR} = 6 rows, two vectors of columns): {@code C[i][j] = (accumulate ? C[i][j]
+     * : bias[i]) + Σk A[k][i]·B[k][j]}. A is an MR-row panel, B an NR-wide panel, both read in order. The six
+     * rows are spelled out: an array of vectors would live in memory, not in registers.
+     *
+     * <p>No activation here, not even relu as a max: on JDK 17 any lanewise max, min or blend in this method
+     * halved its speed (measured on Zen 3, AVX2), so callers activate the stored tile while it is in L1.
+     */
+    static void tile(float[] a, int aOffset, float[] b, int bOffset, int kc,
+                     float[] c, int cOffset, int ldc, boolean accumulate, float[] bias, int biasOffset) {
+        FloatVector c00;
+        FloatVector c01;
+        FloatVector c10;
+        FloatVector c11;
+        FloatVector c20;
+        FloatVector c21;
+        FloatVector c30;
+        FloatVector c31;
+        FloatVector c40;
+        FloatVector c41;
+        FloatVector c50;
+        FloatVector c51;
+        if (accumulate) {
+            c00 = FloatVector.fromArray(S, c, cOffset + 0 * ldc);
+            c01 = FloatVector.fromArray(S, c, cOffset + 0 * ldc + L);
+            c10 = FloatVector.fromArray(S, c, cOffset + 1 * ldc);
+            c11 = FloatVector.fromArray(S, c, cOffset + 1 * ldc + L);
+            c20 = FloatVector.fromArray(S, c, cOffset + 2 * ldc);
+            c21 = FloatVector.fromArray(S, c, cOffset + 2 * ldc + L);
+            c30 = FloatVector.fromArray(S, c, cOffset + 3 * ldc);
+            c31 = FloatVector.fromArray(S, c, cOffset + 3 * ldc + L);
+            c40 = FloatVector.fromArray(S, c, cOffset + 4 * ldc);
+            c41 = FloatVector.fromArray(S, c, cOffset + 4 * ldc + L);
+            c50 = FloatVector.fromArray(S, c, cOffset + 5 * ldc);
+            c51 = FloatVector.fromArray(S, c, cOffset + 5 * ldc + L);
+        } else {
+            c00 = FloatVector.broadcast(S, bias == null ? 0f : bias[biasOffset + 0]);
+            c01 = c00;
+            c10 = FloatVector.broadcast(S, bias == null ? 0f : bias[biasOffset + 1]);
+            c11 = c10;
+            c20 = FloatVector.broadcast(S, bias == null ? 0f : bias[biasOffset + 2]);
+            c21 = c20;
+            c30 = FloatVector.broadcast(S, bias == null ? 0f : bias[biasOffset + 3]);
+            c31 = c30;
+            c40 = FloatVector.broadcast(S, bias == null ? 0f : bias[biasOffset + 4]);
+            c41 = c40;
+            c50 = FloatVector.broadcast(S, bias == null ? 0f : bias[biasOffset + 5]);
+            c51 = c50;
+        }
+        for (int k = 0; k < kc; k++) {
+            int bRow = bOffset + k * NR;
+            int aColumn = aOffset + k * Gemm.MR;
+            FloatVector b0 = FloatVector.fromArray(S, b, bRow);
+            FloatVector b1 = FloatVector.fromArray(S, b, bRow + L);
+            FloatVector a0 = FloatVector.broadcast(S, a[aColumn + 0]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, a[aColumn + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, a[aColumn + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, a[aColumn + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(S, a[aColumn + 4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(S, a[aColumn + 5]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+        }
+        c00.intoArray(c, cOffset + 0 * ldc);
+        c01.intoArray(c, cOffset + 0 * ldc + L);
+        c10.intoArray(c, cOffset + 1 * ldc);
+        c11.intoArray(c, cOffset + 1 * ldc + L);
+        c20.intoArray(c, cOffset + 2 * ldc);
+        c21.intoArray(c, cOffset + 2 * ldc + L);
+        c30.intoArray(c, cOffset + 3 * ldc);
+        c31.intoArray(c, cOffset + 3 * ldc + L);
+        c40.intoArray(c, cOffset + 4 * ldc);
+        c41.intoArray(c, cOffset + 4 * ldc + L);
+        c50.intoArray(c, cOffset + 5 * ldc);
+        c51.intoArray(c, cOffset + 5 * ldc + L);
+    }
+
+    /**
+     * {@link Gemm#vectorTimesMatrix} over a matrix packed in NR-wide panels ({@code [j / NR][k][j % NR]}): each
+     * panel is one sequential stream. Four k at a time into separate sums hides the FMA latency.
+     */
+    static void vectorTimesMatrix(float[] x, int xOffset, int depth, float[] w, int cols, float[] y, int yOffset) {
+        for (int j = 0; j < cols; j += NR) {
+            int panel = j * depth;
+            FloatVector s00 = FloatVector.zero(S);
+            FloatVector s01 = s00;
+            FloatVector s10 = s00;
+            FloatVector s11 = s00;
+            FloatVector s20 = s00;
+            FloatVector s21 = s00;
+            FloatVector s30 = s00;
+            FloatVector s31 = s00;
+            int k = 0;
+            for (; k + 4 <= depth; k += 4) {
+                int row = panel + k * NR;
+                FloatVector x0 = FloatVector.broadcast(S, x[xOffset + k]);
+                FloatVector x1 = FloatVector.broadcast(S, x[xOffset + k + 1]);
+                FloatVector x2 = FloatVector.broadcast(S, x[xOffset + k + 2]);
+                FloatVector x3 = FloatVector.broadcast(S, x[xOffset + k + 3]);
+                s00 = x0.fma(FloatVector.fromArray(S, w, row), s00);
+                s01 = x0.fma(FloatVector.fromArray(S, w, row + L), s01);
+                s10 = x1.fma(FloatVector.fromArray(S, w, row + NR), s10);
+                s11 = x1.fma(FloatVector.fromArray(S, w, row + NR + L), s11);
+                s20 = x2.fma(FloatVector.fromArray(S, w, row + 2 * NR), s20);
+                s21 = x2.fma(FloatVector.fromArray(S, w, row + 2 * NR + L), s21);
+                s30 = x3.fma(FloatVector.fromArray(S, w, row + 3 * NR), s30);
+                s31 = x3.fma(FloatVector.fromArray(S, w, row + 3 * NR + L), s31);
+            }
+            for (; k < depth; k++) {
+                int row = panel + k * NR;
+                FloatVector xk = FloatVector.broadcast(S, x[xOffset + k]);
+                s00 = xk.fma(FloatVector.fromArray(S, w, row), s00);
+                s01 = xk.fma(FloatVector.fromArray(S, w, row + L), s01);
+            }
+            s00.add(s10).add(s20.add(s30)).intoArray(y, yOffset + j);
+            s01.add(s11).add(s21.add(s31)).intoArray(y, yOffset + j + L);
+        }
+    }
+
+    /** {@code y[i] += a·x[i]} for {@code i < count}; x and y may be the same array. */
+    static void axpy(float a, float[] x, int xOffset, float[] y, int yOffset, int count) {
+        FloatVector va = FloatVector.broadcast(S, a);
+        int i = 0;
+        for (int bound = S.loopBound(count); i < bound; i += L) {
+            va.fma(FloatVector.fromArray(S, x, xOffset + i), FloatVector.fromArray(S, y, yOffset + i))
+                    .intoArray(y, yOffset + i);
+        }
+        for (; i < count; i++) {
+            y[yOffset + i] += a * x[xOffset + i];
+        }
+    }
+}

@@ -1,0 +1,218 @@
+package io.github.netspec.runtime;
+
+import static io.github.netspec.runtime.KernelReferenceTest.assertClose;
+import static io.github.netspec.runtime.KernelReferenceTest.tensor;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The fast kernels against PyTorch's reference cases and against the plain loops, over geometries chosen to
+ * cross every blocking edge (k past KC, pixels past NC, channels not a multiple of MR). The build runs this
+ * class twice, once with the Vector API kernels and once with the scalar ones.
+ */
+class FastKernelTest {
+
+    @BeforeAll
+    static void open() throws Exception {
+        KernelReferenceTest.open();
+    }
+
+    @AfterAll
+    static void close() throws Exception {
+        KernelReferenceTest.close();
+    }
+
+    @Test
+    void runsTheKernelsTheBuildAskedFor() {
+        String expected = System.getProperty("netspec.expectVector");
+        if (expected != null) {
+            assertEquals(Boolean.parseBoolean(expected), Simd.vectorized(), Simd.describe());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.github.netspec.runtime.KernelReferenceTest#convCases")
+    void everyApplicableAlgorithmMatchesPyTorch(String line) {
+        String[] f = line.split(" ");
+        int[] n = Arrays.stream(f).mapToInt(s -> s.matches("-?\\d+") ? Integer.parseInt(s) : 0).toArray();
+        ConvGeometry g = new ConvGeometry(n[1], n[2], n[3], n[4], n[18], n[19], n[5], n[6], n[7], n[8], n[9], n[10],
+                n[11], n[13], n[15], PaddingMode.valueOf(f[16].toUpperCase(Locale.ROOT)));
+        float[] bias = f[17].equals("1") ? tensor(f[0] + ".bias") : null;
+        for (ConvKernel.Algorithm algorithm : applicable(g)) {
+            ConvKernel kernel = ConvKernel.create(algorithm, g, tensor(f[0] + ".weight"), bias, null, Activation.NONE, 0f);
+            float[] out = new float[g.outSize()];
+            kernel.forward(tensor(f[0] + ".input"), 0, out, 0, 1, new Scratch(kernel.scratchSize(), kernel.accumulatorWidth()));
+            assertClose(f[0] + " by " + algorithm, tensor(f[0] + ".output"), out);
+        }
+    }
+
+    static Stream<ConvGeometry> geometries() {
+        return Stream.of(
+                // k = 300 crosses KC; 40x40 = 1600 pixels cross NC; 13 rows leave a partial MR panel
+                conv(30, 40, 40, 13, 3, 1, 1, 1, 1),
+                // 1x1, 200 channels in, 37 out, pixels not a multiple of NR
+                conv(200, 9, 11, 37, 1, 1, 0, 1, 1),
+                // stride 2 with padding, every edge of the im2col packing
+                conv(5, 17, 15, 16, 5, 2, 2, 1, 1),
+                // dilation 2, padding that reads past both sides
+                conv(4, 12, 12, 9, 3, 1, 2, 2, 1),
+                // grouped, two groups of 6 -> 5
+                conv(12, 10, 10, 10, 3, 1, 1, 1, 2),
+                // depthwise, multiplier 2, stride 2
+                conv(8, 15, 15, 16, 3, 2, 1, 1, 8),
+                // depthwise stride 1 with dilation, MobileNet-like
+                conv(24, 14, 14, 24, 3, 1, 2, 2, 24),
+                // a 7x7 stride 2 stem, ResNet-like, with a wide first row run
+                conv(3, 30, 30, 8, 7, 2, 3, 1, 1));
+    }
+
+    private static ConvGeometry conv(int inC, int h, int w, int outC, int k, int stride, int pad, int dilation, int groups) {
+        int oh = (h + 2 * pad - dilation * (k - 1) - 1) / stride + 1;
+        int ow = (w + 2 * pad - dilation * (k - 1) - 1) / stride + 1;
+        return new ConvGeometry(inC, h, w, outC, oh, ow, k, k, stride, stride, dilation, dilation, pad, pad, groups,
+                PaddingMode.ZEROS);
+    }
+
+    @ParameterizedTest
+    @MethodSource("geometries")
+    void batchedFusedConvolutionMatchesThePlainLoops(ConvGeometry g) {
+        Random random = new Random(g.hashCode());
+        int batch = 3;
+        float[] weight = randoms(random, g.weightSize());
+        float[] bias = randoms(random, g.outChannels());
+        BatchNorm norm = BatchNorm.fold(positives(random, g.outChannels()), randoms(random, g.outChannels()),
+                randoms(random, g.outChannels()), positives(random, g.outChannels()), 1e-5);
+        // Offsets into shared arrays, as the generated code's arena uses them.
+        int inOffset = 7;
+        int outOffset = 5;
+        float[] in = randoms(random, inOffset + batch * g.inSize());
+        for (Activation activation : List.of(Activation.RELU6, Activation.GELU)) {
+            float[] expected = new float[batch * g.outSize()];
+            for (int n = 0; n < batch; n++) {
+                float[] sample = Arrays.copyOfRange(in, inOffset + n * g.inSize(), inOffset + (n + 1) * g.inSize());
+                float[] out = new float[g.outSize()];
+                Convolution.forward(g, sample, weight, bias, out);
+                norm.apply(out, g.outHeight() * g.outWidth());
+                activation.apply(out, 0, out.length, 0f);
+                System.arraycopy(out, 0, expected, n * g.outSize(), out.length);
+            }
+            for (ConvKernel.Algorithm algorithm : applicable(g)) {
+                ConvKernel kernel = ConvKernel.create(algorithm, g, weight, bias, norm, activation, 0f);
+                float[] out = new float[outOffset + batch * g.outSize()];
+                kernel.forward(in, inOffset, out, outOffset, batch, new Scratch(kernel.scratchSize(), kernel.accumulatorWidth()));
+                assertCloseForSums(g + " by " + algorithm + " with " + activation, expected,
+                        Arrays.copyOfRange(out, outOffset, out.length), g.weightSize() / g.outChannels());
+            }
+        }
+    }
+
+    @Test
+    void denseMatchesPyTorch() {
+        DenseKernel kernel = DenseKernel.create(37, 11, tensor("dense.weight"), tensor("dense.bias"), Activation.NONE, 0f);
+        float[] out = new float[11];
+        kernel.forward(tensor("dense.input"), 0, out, 0, 1, new Scratch(kernel.scratchSize(), kernel.accumulatorWidth()));
+        assertClose("dense", tensor("dense.output"), out);
+    }
+
+    @ParameterizedTest
+    @MethodSource("batches")
+    void batchedDenseMatchesThePlainLoops(int batch) {
+        Random random = new Random(batch);
+        int in = 300;
+        int outFeatures = 45;
+        float[] weight = randoms(random, in * outFeatures);
+        float[] bias = randoms(random, outFeatures);
+        float[] input = randoms(random, 3 + batch * in);
+        float[] expected = new float[batch * outFeatures];
+        for (int n = 0; n < batch; n++) {
+            float[] out = new float[outFeatures];
+            Dense.forward(in, outFeatures, Arrays.copyOfRange(input, 3 + n * in, 3 + (n + 1) * in), weight, bias, out);
+            Activations.leakyRelu(out, 0.2f);
+            System.arraycopy(out, 0, expected, n * outFeatures, outFeatures);
+        }
+        DenseKernel kernel = DenseKernel.create(in, outFeatures, weight, bias, Activation.LEAKY_RELU, 0.2f);
+        float[] out = new float[2 + batch * outFeatures];
+        kernel.forward(input, 3, out, 2, batch, new Scratch(kernel.scratchSize(), kernel.accumulatorWidth()));
+        assertCloseForSums("dense at batch " + batch, expected, Arrays.copyOfRange(out, 2, out.length), in);
+    }
+
+    static Stream<Integer> batches() {
+        return Stream.of(1, 2, 7, 8, 9, 17);
+    }
+
+    @Test
+    void batchedPoolingIsPoolingPerSample() {
+        Random random = new Random(3);
+        PoolGeometry g = new PoolGeometry(5, 9, 8, 5, 4, 3, 3, 2, 2, 1, 1);
+        int batch = 2;
+        float[] in = randoms(random, batch * g.inSize());
+        float[] max = new float[batch * g.outSize()];
+        float[] average = new float[batch * g.outSize()];
+        Pooling.max(g, in, 0, max, 0, batch);
+        Pooling.average(g, in, 0, average, 0, batch);
+        for (int n = 0; n < batch; n++) {
+            float[] sample = Arrays.copyOfRange(in, n * g.inSize(), (n + 1) * g.inSize());
+            float[] expected = new float[g.outSize()];
+            Pooling.max(g, sample, expected);
+            assertClose("max, sample " + n, expected, Arrays.copyOfRange(max, n * g.outSize(), (n + 1) * g.outSize()));
+            Pooling.average(g, sample, expected);
+            assertClose("average, sample " + n, expected,
+                    Arrays.copyOfRange(average, n * g.outSize(), (n + 1) * g.outSize()));
+        }
+    }
+
+    /**
+     * Sums of {@code terms} random products rounded in another order differ by up to about terms·ε times
+     * their magnitude, so a result near zero after cancellation gets an absolute allowance that grows with
+     * the sum's length. A wrong index is off by the size of a whole term and still fails.
+     */
+    private static void assertCloseForSums(String name, float[] expected, float[] actual, int terms) {
+        assertEquals(expected.length, actual.length, name + ": length");
+        for (int i = 0; i < expected.length; i++) {
+            float tolerance = 1e-6f * terms + 1e-4f * Math.abs(expected[i]);
+            if (!(Math.abs(expected[i] - actual[i]) <= tolerance)) {
+                fail(name + "[" + i + "]: plain loops " + expected[i] + ", fast kernel "
+                        + actual[i]);
+            }
+        }
+    }
+
+    private static List<ConvKernel.Algorithm> applicable(ConvGeometry g) {
+        List<ConvKernel.Algorithm> algorithms = new ArrayList<>(List.of(ConvKernel.Algorithm.DIRECT));
+        if (g.paddingMode() == PaddingMode.ZEROS) {
+            algorithms.add(ConvKernel.Algorithm.GEMM);
+            if (g.groups() > 1 && g.groups() == g.inChannels()) {
+                algorithms.add(ConvKernel.Algorithm.DEPTHWISE);
+            }
+        }
+        return algorithms;
+    }
+
+    private static float[] randoms(Random random, int count) {
+        float[] values = new float[count];
+        for (int i = 0; i < count; i++) {
+            values[i] = (float) random.nextGaussian();
+        }
+        return values;
+    }
+
+    private static float[] positives(Random random, int count) {
+        float[] values = new float[count];
+        for (int i = 0; i < count; i++) {
+            values[i] = 0.5f + random.nextFloat();
+        }
+        return values;
+    }
+}
