@@ -1,15 +1,18 @@
 package com.example.nets;
 
+import io.github.netspec.runtime.Activation;
 import io.github.netspec.runtime.Activations;
 import io.github.netspec.runtime.BatchNorm;
 import io.github.netspec.runtime.ConvGeometry;
-import io.github.netspec.runtime.Convolution;
-import io.github.netspec.runtime.Dense;
+import io.github.netspec.runtime.ConvKernel;
+import io.github.netspec.runtime.DenseKernel;
 import io.github.netspec.runtime.PaddingMode;
 import io.github.netspec.runtime.PoolGeometry;
 import io.github.netspec.runtime.Pooling;
+import io.github.netspec.runtime.Scratch;
 import io.github.netspec.runtime.Tensors;
 import io.github.netspec.runtime.WeightsLoader;
+import io.github.netspec.runtime.Workspace;
 import java.io.IOException;
 import java.nio.file.Path;
 import javax.annotation.processing.Generated;
@@ -19,6 +22,7 @@ import javax.annotation.processing.Generated;
  *
  * <p>Input [3, 12, 12] (432 floats), output [4] (4 floats), 366 parameters.
  * Load trained weights with {@link #load(Path)}, then call {@link #predict(float[])} from any number of threads.
+ * Intermediate tensors take 360 floats per sample and thread, planned by liveness (763 if each had its own array).
  *
  * <table>
  * <caption>Layers</caption>
@@ -61,6 +65,11 @@ public final class Golden {
 
     private static final int[] OUTPUT_SHAPE = new int[] {4};
 
+    /**
+     * Floats of intermediate tensors per sample at the planned peak (each tensor alone: 763).
+     */
+    private static final int ARENA_SIZE = 360;
+
     private static final ConvGeometry CONV1 = new ConvGeometry(
         3, 12, 12, // in: channels, height, width
         8, 6, 6, // out: channels, height, width
@@ -99,36 +108,50 @@ public final class Golden {
         1, 1 // padding top, left
     );
 
-    private final float[] conv1Weight;
-
-    private final float[] conv1Bias;
+    private final ConvKernel conv1;
 
     private final BatchNorm bn;
 
-    private final float[] sepDepthwiseWeight;
+    private final ConvKernel sepDepthwise;
 
-    private final float[] sepDepthwiseBias;
+    private final ConvKernel sepPointwise;
 
-    private final float[] sepPointwiseWeight;
+    private final DenseKernel fc;
 
-    private final float[] sepPointwiseBias;
-
-    private final float[] fcWeight;
+    /**
+     * Each calling thread's arena and scratch, made on its first call and reused after.
+     */
+    private final ThreadLocal<Workspace> workspaces;
 
     private Golden(WeightsLoader weights) throws IOException {
-        this.conv1Weight = weights.tensor("conv1.weight", new int[] {8, 3, 3, 3}, "conv1: conv2d at goldens/golden.net:4:12");
-        this.conv1Bias = weights.tensor("conv1.bias", new int[] {8}, "conv1: conv2d at goldens/golden.net:4:12");
+        this.conv1 = ConvKernel.create(ConvKernel.Algorithm.DIRECT, CONV1,
+                    weights.tensor("conv1.weight", new int[] {8, 3, 3, 3}, "conv1: conv2d at goldens/golden.net:4:12"),
+                    weights.tensor("conv1.bias", new int[] {8}, "conv1: conv2d at goldens/golden.net:4:12"),
+                    null,
+                    Activation.RELU, 0.0f);
         this.bn = BatchNorm.fold(
                     weights.tensor("bn.weight", new int[] {8}, "bn: batchnorm at goldens/golden.net:5:9"),
                     weights.tensor("bn.bias", new int[] {8}, "bn: batchnorm at goldens/golden.net:5:9"),
                     weights.tensor("bn.running_mean", new int[] {8}, "bn: batchnorm at goldens/golden.net:5:9"),
                     weights.tensor("bn.running_var", new int[] {8}, "bn: batchnorm at goldens/golden.net:5:9"),
                     1.0E-5);
-        this.sepDepthwiseWeight = weights.tensor("sep.depthwise.weight", new int[] {3, 1, 3, 3}, "sep: separable at goldens/golden.net:8:10");
-        this.sepDepthwiseBias = weights.tensor("sep.depthwise.bias", new int[] {3}, "sep: separable at goldens/golden.net:8:10");
-        this.sepPointwiseWeight = weights.tensor("sep.pointwise.weight", new int[] {8, 3, 1, 1}, "sep: separable at goldens/golden.net:8:10");
-        this.sepPointwiseBias = weights.tensor("sep.pointwise.bias", new int[] {8}, "sep: separable at goldens/golden.net:8:10");
-        this.fcWeight = weights.tensor("fc.weight", new int[] {4, 16}, "fc: dense at goldens/golden.net:14:9");
+        this.sepDepthwise = ConvKernel.create(ConvKernel.Algorithm.DEPTHWISE, SEP_DEPTHWISE,
+                    weights.tensor("sep.depthwise.weight", new int[] {3, 1, 3, 3}, "sep: separable at goldens/golden.net:8:10"),
+                    weights.tensor("sep.depthwise.bias", new int[] {3}, "sep: separable at goldens/golden.net:8:10"),
+                    null,
+                    Activation.NONE, 0.0f);
+        this.sepPointwise = ConvKernel.create(ConvKernel.Algorithm.GEMM, SEP_POINTWISE,
+                    weights.tensor("sep.pointwise.weight", new int[] {8, 3, 1, 1}, "sep: separable at goldens/golden.net:8:10"),
+                    weights.tensor("sep.pointwise.bias", new int[] {8}, "sep: separable at goldens/golden.net:8:10"),
+                    null,
+                    Activation.LEAKY_RELU, 0.01f);
+        this.fc = DenseKernel.create(16, 4,
+                    weights.tensor("fc.weight", new int[] {4, 16}, "fc: dense at goldens/golden.net:14:9"),
+                    null,
+                    Activation.NONE, 0.0f);
+        int scratchSize = Math.max(conv1.scratchSize(), Math.max(sepDepthwise.scratchSize(), Math.max(sepPointwise.scratchSize(), fc.scratchSize())));
+        int accumulatorWidth = Math.max(conv1.accumulatorWidth(), Math.max(sepDepthwise.accumulatorWidth(), Math.max(sepPointwise.accumulatorWidth(), fc.accumulatorWidth())));
+        this.workspaces = ThreadLocal.withInitial(() -> new Workspace(ARENA_SIZE, scratchSize, accumulatorWidth));
     }
 
     /**
@@ -164,53 +187,70 @@ public final class Golden {
      * Runs the network on one sample.
      *
      * @param input 432 floats: shape [3, 12, 12] flattened in C, H, W order; not modified
-     * @return 4 floats: shape [4] flattened in the same order
+     * @return 4 floats: shape [4] flattened in the same order, in a new array
      * @throws IllegalArgumentException if {@code input} does not hold exactly 432 floats
      */
     public float[] predict(float[] input) {
         Tensors.requireInput(input, INPUT_SIZE, "Golden", INPUT_SHAPE);
+        float[] output = new float[OUTPUT_SIZE];
+        predict(input, 1, output);
+        return output;
+    }
+
+    /**
+     * Runs the network on one sample into the caller's array: after the first call on a thread,
+     * this allocates nothing.
+     *
+     * @param input 432 floats; not modified
+     * @param output receives 4 floats; must not be {@code input}
+     */
+    public void predict(float[] input, float[] output) {
+        predict(input, 1, output);
+    }
+
+    /**
+     * Runs the network on {@code batch} samples stored one after another. After the first call on a
+     * thread with a batch this large, this allocates nothing.
+     *
+     * @param input {@code batch} times 432 floats (shape [3, 12, 12] each); not modified
+     * @param output receives {@code batch} times 4 floats (shape [4] each); must not be {@code input}
+     * @throws IllegalArgumentException if the arrays are not exactly that long, or the batch is not positive
+     */
+    public void predict(float[] input, int batch, float[] output) {
+        Tensors.requireBatch(input, batch, output, INPUT_SIZE, OUTPUT_SIZE, "Golden", INPUT_SHAPE, OUTPUT_SHAPE);
+        Workspace workspace = workspaces.get();
+        float[] arena = workspace.arena(batch);
+        Scratch scratch = workspace.scratch();
 
         // conv1: conv2d(8, kernel=3, stride=2, padding=same, padding_mode=reflect, activation=relu) -> [8, 6, 6]
-        float[] conv1Out = new float[288];
-        Convolution.forward(CONV1, input, conv1Weight, conv1Bias, conv1Out);
-        Activations.relu(conv1Out);
+        conv1.forward(input, 0, arena, 0, batch, scratch);
 
         // bn: batchnorm -> [8, 6, 6]
-        float[] bnOut = conv1Out.clone();
-        bn.apply(bnOut, 36);
+        bn.apply(arena, 0, 36, batch);
 
         // a: maxpool(2) -> [8, 3, 3]
-        float[] aOut = new float[72];
-        Pooling.max(A, bnOut, aOut);
+        Pooling.max(A, arena, 0, arena, 288 * batch, batch);
 
         // sep: separable(8, 3, stride=4, padding=same, activation=leaky_relu) -> [8, 3, 3]
-        float[] sepDepthwise = new float[27];
-        Convolution.forward(SEP_DEPTHWISE, input, sepDepthwiseWeight, sepDepthwiseBias, sepDepthwise);
-        float[] sepOut = new float[72];
-        Convolution.forward(SEP_POINTWISE, sepDepthwise, sepPointwiseWeight, sepPointwiseBias, sepOut);
-        Activations.leakyRelu(sepOut, 0.01f);
+        sepDepthwise.forward(input, 0, arena, 0, batch, scratch);
+        sepPointwise.forward(arena, 0, arena, 144 * batch, batch, scratch);
 
         // concat(a) -> [16, 3, 3]
-        float[] concat_1Out = new float[144];
-        Tensors.place(sepOut, concat_1Out, 0);
-        Tensors.place(aOut, concat_1Out, 72);
+        Tensors.place(arena, 144 * batch, 72, arena, 0, 144, 0, batch);
+        Tensors.place(arena, 288 * batch, 72, arena, 0, 144, 72, batch);
 
         // avgpool(3, stride=1, padding=1) -> [16, 3, 3]
-        float[] avgpool_1Out = new float[144];
-        Pooling.average(AVGPOOL_1, concat_1Out, avgpool_1Out);
+        Pooling.average(AVGPOOL_1, arena, 0, arena, 144 * batch, batch);
 
         // globalmaxpool -> [16, 1, 1]
-        float[] globalmaxpool_1Out = new float[16];
-        Pooling.globalMax(16, 9, avgpool_1Out, globalmaxpool_1Out);
+        Pooling.globalMax(16 * batch, 9, arena, 144 * batch, arena, 0);
 
         // fc: dense(4, bias=false) -> [4]
-        float[] fcOut = new float[4];
-        Dense.forward(16, 4, globalmaxpool_1Out, fcWeight, null, fcOut);
+        fc.forward(arena, 0, output, 0, batch, scratch);
 
         // softmax -> [4]
-        float[] softmax_1Out = fcOut.clone();
-        Activations.softmax(softmax_1Out, 4, 1);
-
-        return softmax_1Out;
+        for (int sample = 0; sample < batch; sample++) {
+            Activations.softmax(output, sample * 4, 4, 1);
+        }
     }
 }

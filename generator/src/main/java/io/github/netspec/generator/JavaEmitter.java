@@ -6,26 +6,26 @@ import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.MethodSpec;
-import com.palantir.javapoet.ParameterSpec;
+import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import io.github.netspec.generator.Plan.Buffer;
 import io.github.netspec.runtime.Activations;
 import io.github.netspec.runtime.BatchNorm;
 import io.github.netspec.runtime.ConvGeometry;
-import io.github.netspec.runtime.Convolution;
-import io.github.netspec.runtime.Dense;
+import io.github.netspec.runtime.ConvKernel;
+import io.github.netspec.runtime.DenseKernel;
 import io.github.netspec.runtime.PaddingMode;
 import io.github.netspec.runtime.PoolGeometry;
 import io.github.netspec.runtime.Pooling;
+import io.github.netspec.runtime.Scratch;
 import io.github.netspec.runtime.Tensors;
 import io.github.netspec.runtime.WeightsLoader;
+import io.github.netspec.runtime.Workspace;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Collectors;
 import javax.lang.model.element.Modifier;
 
@@ -38,6 +38,8 @@ public final class JavaEmitter {
     static final String GENERATOR = "io.github.netspec.generator";
     private static final TypeName FLOATS = TypeName.get(float[].class);
     private static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
+    /** The runtime's element-wise activations; the generator's own {@link Activation} names the language's. */
+    private static final ClassName RUNTIME_ACTIVATION = ClassName.get(io.github.netspec.runtime.Activation.class);
 
     private final Plan plan;
     private final CheckedNetwork network;
@@ -67,14 +69,25 @@ public final class JavaEmitter {
                         "Trainable parameters, counted as PyTorch's {@code parameters()} does.", network.parameterCount() + "L"))
                 .addField(shapeField("INPUT_SHAPE", network.inputShape()))
                 .addField(shapeField("OUTPUT_SHAPE", network.outputShape()));
+        type.addField(FieldSpec.builder(TypeName.INT, "ARENA_SIZE", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                .addJavadoc("Floats of intermediate tensors per sample at the planned peak (each tensor alone: $L).",
+                        plan.naiveSize())
+                .initializer("$L", plan.arenaSize())
+                .build());
         plan.steps().forEach(step -> geometryField(step).ifPresent(type::addField));
-        plan.parameters().forEach(parameter -> type.addField(parameterField(parameter)));
+        plan.steps().forEach(step -> kernelField(step).ifPresent(type::addField));
+        type.addField(FieldSpec.builder(ParameterizedTypeName.get(ThreadLocal.class, Workspace.class), "workspaces",
+                        Modifier.PRIVATE, Modifier.FINAL)
+                .addJavadoc("Each calling thread's arena and scratch, made on its first call and reused after.")
+                .build());
         return JavaFile.builder(self.packageName(), type
                         .addMethod(constructor())
                         .addMethod(load())
                         .addMethod(shapeGetter("inputShape", "INPUT_SHAPE", "The input shape of one sample (batch excluded)."))
                         .addMethod(shapeGetter("outputShape", "OUTPUT_SHAPE", "The output shape of one sample."))
-                        .addMethod(predict())
+                        .addMethod(predictOne())
+                        .addMethod(predictInto())
+                        .addMethod(predictBatch())
                         .build())
                 .skipJavaLangImports(true)
                 .indent("    ")
@@ -90,7 +103,9 @@ public final class JavaEmitter {
                 .add("<p>Input $L ($L floats), output $L ($L floats), $L parameters.\n",
                         network.inputShape(), network.inputShape().size(), network.outputShape(),
                         network.outputShape().size(), network.parameterCount())
-                .add("Load trained weights with {@link #load(Path)}, then call {@link #predict(float[])} from any number of threads.\n\n")
+                .add("Load trained weights with {@link #load(Path)}, then call {@link #predict(float[])} from any number of threads.\n")
+                .add("Intermediate tensors take $L floats per sample and thread, planned by liveness ($L if each had its own array).\n\n",
+                        plan.arenaSize(), plan.naiveSize())
                 .add("<table>\n<caption>Layers</caption>\n<tr><th>line</th><th>layer</th><th>output shape</th><th>parameters</th></tr>\n");
         for (Node node : network.nodes()) {
             doc.add("<tr><td>$L</td><td>{@code $L}</td><td>$L</td><td>$L</td></tr>\n",
@@ -123,34 +138,76 @@ public final class JavaEmitter {
 
     // ---- weights ---------------------------------------------------------------------------------------
 
-    private FieldSpec parameterField(Plan.Parameter parameter) {
-        if (parameter instanceof Plan.BatchNormField norm) {
-            return FieldSpec.builder(BatchNorm.class, norm.field(), Modifier.PRIVATE, Modifier.FINAL).build();
+    private static java.util.Optional<FieldSpec> kernelField(Plan.Step step) {
+        if (step instanceof Plan.ConvStep conv) {
+            return java.util.Optional.of(FieldSpec.builder(ConvKernel.class, conv.field(), Modifier.PRIVATE, Modifier.FINAL).build());
         }
-        Plan.TensorField tensor = (Plan.TensorField) parameter;
-        return FieldSpec.builder(FLOATS, tensor.field(), Modifier.PRIVATE, Modifier.FINAL).build();
+        if (step instanceof Plan.DenseStep dense) {
+            return java.util.Optional.of(FieldSpec.builder(DenseKernel.class, dense.field(), Modifier.PRIVATE, Modifier.FINAL).build());
+        }
+        if (step instanceof Plan.BatchNormStep norm) {
+            return java.util.Optional.of(FieldSpec.builder(BatchNorm.class, norm.field(), Modifier.PRIVATE, Modifier.FINAL).build());
+        }
+        return java.util.Optional.empty();
     }
 
+    /** Reads every tensor and prepares each kernel's weights for its algorithm (packed, transposed, folded). */
     private MethodSpec constructor() {
         MethodSpec.Builder constructor = MethodSpec.constructorBuilder()
                 .addModifiers(Modifier.PRIVATE)
                 .addParameter(WeightsLoader.class, "weights")
                 .addException(IOException.class);
-        for (Plan.Parameter parameter : plan.parameters()) {
-            if (parameter instanceof Plan.TensorField tensor) {
-                constructor.addStatement("this.$N = $L", tensor.field(), read(tensor.tensor().name(), tensor.tensor().shape(), tensor.node()));
-            } else {
-                Plan.BatchNormField norm = (Plan.BatchNormField) parameter;
-                Shape channels = Shape.of(norm.channels());
-                constructor.addStatement("this.$N = $T.fold(\n$>$L,\n$L,\n$L,\n$L,\n$L$<)", norm.field(), BatchNorm.class,
-                        read(norm.prefix() + ".weight", channels, norm.node()),
-                        read(norm.prefix() + ".bias", channels, norm.node()),
-                        read(norm.prefix() + ".running_mean", channels, norm.node()),
-                        read(norm.prefix() + ".running_var", channels, norm.node()),
-                        Double.toString(norm.eps()));
+        List<String> kernels = new java.util.ArrayList<>();
+        for (Plan.Step step : plan.steps()) {
+            if (step instanceof Plan.ConvStep conv) {
+                constructor.addStatement("this.$N = $T.create($T.$L, $N,\n$>$L,\n$L,\n$L,\n$T.$L, $Lf$<)", conv.field(),
+                        ConvKernel.class, ConvKernel.Algorithm.class, conv.algorithm().name(), conv.geometryName(),
+                        read(conv.weight(), conv.node()),
+                        conv.bias() == null ? "null" : read(conv.bias(), conv.node()),
+                        conv.norm() == null ? "null" : fold(conv.norm()),
+                        RUNTIME_ACTIVATION, conv.activation().name(), Float.toString((float) conv.alpha()));
+                kernels.add(conv.field());
+            } else if (step instanceof Plan.DenseStep dense) {
+                constructor.addStatement("this.$N = $T.create($L, $L,\n$>$L,\n$L,\n$T.$L, $Lf$<)", dense.field(),
+                        DenseKernel.class, dense.inFeatures(), dense.outFeatures(),
+                        read(dense.weight(), dense.node()),
+                        dense.bias() == null ? "null" : read(dense.bias(), dense.node()),
+                        RUNTIME_ACTIVATION, dense.activation().name(), Float.toString((float) dense.alpha()));
+                kernels.add(dense.field());
+            } else if (step instanceof Plan.BatchNormStep norm) {
+                constructor.addStatement("this.$N = $L", norm.field(), fold(norm.norm()));
             }
         }
-        return constructor.build();
+        return constructor
+                .addStatement("int scratchSize = $L", maxOver(kernels, "scratchSize"))
+                .addStatement("int accumulatorWidth = $L", maxOver(kernels, "accumulatorWidth"))
+                .addStatement("this.workspaces = $T.withInitial(() -> new $T(ARENA_SIZE, scratchSize, accumulatorWidth))",
+                        ThreadLocal.class, Workspace.class)
+                .build();
+    }
+
+    /** {@code Math.max(a.scratchSize(), Math.max(b.scratchSize(), ...))}, or 0 with no kernels. */
+    private static CodeBlock maxOver(List<String> kernels, String method) {
+        CodeBlock result = CodeBlock.of("0");
+        for (int i = kernels.size() - 1; i >= 0; i--) {
+            CodeBlock size = CodeBlock.of("$N.$L()", kernels.get(i), method);
+            result = i == kernels.size() - 1 ? size : CodeBlock.of("$T.max($L, $L)", Math.class, size, result);
+        }
+        return result;
+    }
+
+    private CodeBlock fold(Plan.NormWeights norm) {
+        Shape channels = Shape.of(norm.channels());
+        return CodeBlock.of("$T.fold(\n$>$L,\n$L,\n$L,\n$L,\n$L$<)", BatchNorm.class,
+                read(norm.prefix() + ".weight", channels, norm.node()),
+                read(norm.prefix() + ".bias", channels, norm.node()),
+                read(norm.prefix() + ".running_mean", channels, norm.node()),
+                read(norm.prefix() + ".running_var", channels, norm.node()),
+                Double.toString(norm.eps()));
+    }
+
+    private CodeBlock read(WeightTensor tensor, Node node) {
+        return read(tensor.name(), tensor.shape(), node);
     }
 
     private CodeBlock read(String tensor, Shape shape, Node node) {
@@ -207,109 +264,182 @@ public final class JavaEmitter {
         return java.util.Optional.empty();
     }
 
-    private MethodSpec predict() {
-        MethodSpec.Builder predict = MethodSpec.methodBuilder("predict")
+    private MethodSpec predictOne() {
+        return MethodSpec.methodBuilder("predict")
                 .addJavadoc("Runs the network on one sample.\n\n"
                         + "@param input $L floats: shape $L flattened in C, H, W order; not modified\n"
-                        + "@return $L floats: shape $L flattened in the same order\n"
+                        + "@return $L floats: shape $L flattened in the same order, in a new array\n"
                         + "@throws IllegalArgumentException if {@code input} does not hold exactly $L floats\n",
                         network.inputShape().size(), network.inputShape(), network.outputShape().size(),
                         network.outputShape(), network.inputShape().size())
                 .addModifiers(Modifier.PUBLIC)
                 .returns(FLOATS)
-                .addParameter(ParameterSpec.builder(FLOATS, "input").build())
-                .addStatement("$T.requireInput(input, INPUT_SIZE, $S, INPUT_SHAPE)", Tensors.class, network.name());
-        Set<String> declared = new HashSet<>(Set.of("input"));
-        Node commented = null;
-        for (Plan.Step step : plan.steps()) {
-            if (step.node() != commented) {
-                commented = step.node();
-                predict.addCode("\n").addComment("$L", commented.source() + (commented.source().contains("->") ? "" : " -> " + commented.shape()));
-            }
-            predict.addCode(call(step, declared));
-        }
-        Buffer output = plan.output();
-        return predict.addCode("\n")
-                .addStatement(plan.outputIsInput() ? "return $N.clone()" : "return $N", output.name())
+                .addParameter(FLOATS, "input")
+                .addStatement("$T.requireInput(input, INPUT_SIZE, $S, INPUT_SHAPE)", Tensors.class, network.name())
+                .addStatement("float[] output = new float[OUTPUT_SIZE]")
+                .addStatement("predict(input, 1, output)")
+                .addStatement("return output")
                 .build();
     }
 
-    private CodeBlock call(Plan.Step step, Set<String> declared) {
+    private MethodSpec predictInto() {
+        return MethodSpec.methodBuilder("predict")
+                .addJavadoc("Runs the network on one sample into the caller's array: after the first call on a thread,\n"
+                        + "this allocates nothing.\n\n"
+                        + "@param input $L floats; not modified\n"
+                        + "@param output receives $L floats; must not be {@code input}\n",
+                        network.inputShape().size(), network.outputShape().size())
+                .addModifiers(Modifier.PUBLIC)
+                .addParameter(FLOATS, "input")
+                .addParameter(FLOATS, "output")
+                .addStatement("predict(input, 1, output)")
+                .build();
+    }
+
+    private MethodSpec predictBatch() {
+        MethodSpec.Builder predict = MethodSpec.methodBuilder("predict")
+                .addJavadoc("Runs the network on {@code batch} samples stored one after another. After the first call on a\n"
+                        + "thread with a batch this large, this allocates nothing.\n\n"
+                        + "@param input {@code batch} times $L floats (shape $L each); not modified\n"
+                        + "@param output receives {@code batch} times $L floats (shape $L each); must not be {@code input}\n"
+                        + "@throws IllegalArgumentException if the arrays are not exactly that long, or the batch is not positive\n",
+                        network.inputShape().size(), network.inputShape(), network.outputShape().size(),
+                        network.outputShape())
+                .addModifiers(Modifier.PUBLIC)
+                .addParameter(FLOATS, "input")
+                .addParameter(TypeName.INT, "batch")
+                .addParameter(FLOATS, "output")
+                .addStatement("$T.requireBatch(input, batch, output, INPUT_SIZE, OUTPUT_SIZE, $S, INPUT_SHAPE, OUTPUT_SHAPE)",
+                        Tensors.class, network.name())
+                .addStatement("$T workspace = workspaces.get()", Workspace.class)
+                .addStatement("float[] arena = workspace.arena(batch)")
+                .addStatement("$T scratch = workspace.scratch()", Scratch.class);
+        List<Node> commented = List.of();
+        for (Plan.Step step : plan.steps()) {
+            // A layer lowered to several steps (separable; a layer's own softmax) is quoted once.
+            if (!step.nodes().equals(commented)) {
+                predict.addCode("\n");
+                for (Node node : step.nodes()) {
+                    predict.addComment("$L", node.source() + (node.source().contains("->") ? "" : " -> " + node.shape()));
+                }
+                commented = step.nodes();
+            }
+            predict.addCode(call(step));
+        }
+        if (plan.outputIsInput()) {
+            predict.addCode("\n").addStatement("$T.arraycopy(input, 0, output, 0, batch * OUTPUT_SIZE)", System.class);
+        }
+        return predict.build();
+    }
+
+    /** Where a buffer's batch starts: the caller's arrays, or its planned place in the arena. */
+    private CodeBlock at(Buffer buffer) {
+        if (buffer == plan.output()) {
+            return CodeBlock.of("output, 0");
+        }
+        if (buffer == plan.input()) {
+            return CodeBlock.of("input, 0");
+        }
+        int offset = plan.offsets().get(buffer);
+        return offset == 0 ? CodeBlock.of("arena, 0") : CodeBlock.of("arena, $L * batch", offset);
+    }
+
+    private CodeBlock call(Plan.Step step) {
         if (step instanceof Plan.ConvStep conv) {
-            return allocate(conv.out(), declared)
-                    .addStatement("$T.forward($N, $N, $N, $L, $N)", Convolution.class, conv.geometryName(), conv.in().name(),
-                            conv.weight(), conv.bias() == null ? "null" : conv.bias(), conv.out().name())
-                    .build();
-        }
-        if (step instanceof Plan.PoolStep pool) {
-            return allocate(pool.out(), declared)
-                    .addStatement("$T.$L($N, $N, $N)", Pooling.class, pool.max() ? "max" : "average", pool.geometryName(),
-                            pool.in().name(), pool.out().name())
-                    .build();
-        }
-        if (step instanceof Plan.GlobalPoolStep pool) {
-            return allocate(pool.out(), declared)
-                    .addStatement("$T.$L($L, $L, $N, $N)", Pooling.class, pool.max() ? "globalMax" : "globalAverage",
-                            pool.channels(), pool.spatial(), pool.in().name(), pool.out().name())
+            return CodeBlock.builder()
+                    .addStatement("$N.forward($L, $L, batch, scratch)", conv.field(), at(conv.in()), at(conv.out()))
                     .build();
         }
         if (step instanceof Plan.DenseStep dense) {
-            return allocate(dense.out(), declared)
-                    .addStatement("$T.forward($L, $L, $N, $N, $L, $N)", Dense.class, dense.inFeatures(), dense.outFeatures(),
-                            dense.in().name(), dense.weight(), dense.bias() == null ? "null" : dense.bias(), dense.out().name())
+            return CodeBlock.builder()
+                    .addStatement("$N.forward($L, $L, batch, scratch)", dense.field(), at(dense.in()), at(dense.out()))
+                    .build();
+        }
+        if (step instanceof Plan.PoolStep pool) {
+            return CodeBlock.builder()
+                    .addStatement("$T.$L($N, $L, $L, batch)", Pooling.class, pool.max() ? "max" : "average",
+                            pool.geometryName(), at(pool.in()), at(pool.out()))
+                    .build();
+        }
+        if (step instanceof Plan.GlobalPoolStep pool) {
+            return CodeBlock.builder()
+                    .addStatement("$T.$L($L * batch, $L, $L, $L)", Pooling.class, pool.max() ? "globalMax" : "globalAverage",
+                            pool.channels(), pool.spatial(), at(pool.in()), at(pool.out()))
                     .build();
         }
         if (step instanceof Plan.BatchNormStep norm) {
-            return copy(norm.in(), norm.out(), declared)
-                    .addStatement("$N.apply($N, $L)", norm.field(), norm.out().name(), norm.spatial())
+            return copy(norm.in(), norm.out())
+                    .addStatement("$N.apply($L, $L, batch)", norm.field(), at(norm.out()), norm.spatial())
                     .build();
         }
         if (step instanceof Plan.ActivationStep activation) {
-            return copy(activation.in(), activation.out(), declared)
-                    .addStatement("$L", activationCall(activation))
+            return copy(activation.in(), activation.out())
+                    .add(activationCall(activation))
                     .build();
         }
         if (step instanceof Plan.AddStep add) {
-            CodeBlock.Builder code = copy(add.in().get(0), add.out(), declared);
-            add.in().subList(1, add.in().size())
-                    .forEach(term -> code.addStatement("$T.addInPlace($N, $N)", Tensors.class, add.out().name(), term.name()));
+            CodeBlock.Builder code = CodeBlock.builder();
+            Buffer sum = add.in().get(0);
+            for (Buffer term : add.in().subList(1, add.in().size())) {
+                code.addStatement("$T.add($L, $L, $L, batch * $L)", Tensors.class, at(sum), at(term), at(add.out()),
+                        add.out().size());
+                sum = add.out();
+            }
             return code.build();
         }
         Plan.ConcatStep concat = (Plan.ConcatStep) step;
-        CodeBlock.Builder code = allocate(concat.out(), declared);
+        CodeBlock.Builder code = CodeBlock.builder();
         int offset = 0;
         for (Buffer part : concat.in()) {
-            code.addStatement("$T.place($N, $N, $L)", Tensors.class, part.name(), concat.out().name(), offset);
+            code.addStatement("$T.place($L, $L, $L, $L, $L, batch)", Tensors.class, at(part), part.size(),
+                    at(concat.out()), concat.out().size(), offset);
             offset += part.size();
         }
         return code.build();
     }
 
-    private static CodeBlock activationCall(Plan.ActivationStep step) {
-        String buffer = step.out().name();
-        return switch (step.activation()) {
-            case SOFTMAX -> CodeBlock.of("$T.softmax($N, $L, $L)", Activations.class, buffer, step.channels(), step.spatial());
-            case LEAKY_RELU -> CodeBlock.of("$T.leakyRelu($N, $Lf)", Activations.class, buffer, Float.toString((float) step.alpha()));
-            case ELU -> CodeBlock.of("$T.elu($N, $Lf)", Activations.class, buffer, Float.toString((float) step.alpha()));
-            case RELU6 -> CodeBlock.of("$T.relu6($N)", Activations.class, buffer);
-            default -> CodeBlock.of("$T.$L($N)", Activations.class, step.activation().word(), buffer);
-        };
+    private CodeBlock activationCall(Plan.ActivationStep step) {
+        if (step.activation() == Activation.SOFTMAX) {
+            return CodeBlock.builder()
+                    .beginControlFlow("for (int sample = 0; sample < batch; sample++)")
+                    .addStatement("$T.softmax($L, $L, $L, $L)", Activations.class, arrayOf(step.out()),
+                            plus(offsetOf(step.out()), CodeBlock.of("sample * $L", step.out().size())), step.channels(),
+                            step.spatial())
+                    .endControlFlow()
+                    .build();
+        }
+        // Element-wise: the whole batch is one range.
+        return CodeBlock.builder()
+                .addStatement("$T.$L.apply($L, $L, $L, $Lf)", RUNTIME_ACTIVATION, step.activation().name(),
+                        arrayOf(step.out()), offsetOf(step.out()),
+                        plus(offsetOf(step.out()), CodeBlock.of("batch * $L", step.out().size())),
+                        Float.toString((float) step.alpha()))
+                .build();
     }
 
-    /** Declares {@code out} as a fresh buffer, unless it already exists. */
-    private static CodeBlock.Builder allocate(Buffer out, Set<String> declared) {
-        CodeBlock.Builder code = CodeBlock.builder();
-        if (declared.add(out.name())) {
-            code.addStatement("float[] $N = new float[$L]", out.name(), out.size());
+    private String arrayOf(Buffer buffer) {
+        return buffer == plan.output() ? "output" : buffer == plan.input() ? "input" : "arena";
+    }
+
+    /** {@code a + b}, or just b when a is the literal 0. */
+    private static CodeBlock plus(CodeBlock a, CodeBlock b) {
+        return a.toString().equals("0") ? b : CodeBlock.of("$L + $L", a, b);
+    }
+
+    /** The start of a buffer's batch as an expression, for ranges. */
+    private CodeBlock offsetOf(Buffer buffer) {
+        if (buffer == plan.output() || buffer == plan.input()) {
+            return CodeBlock.of("0");
         }
-        return code;
+        int offset = plan.offsets().get(buffer);
+        return offset == 0 ? CodeBlock.of("0") : CodeBlock.of("$L * batch", offset);
     }
 
     /** Makes {@code out} a copy of {@code in}, for steps that then work in place; nothing when they are one buffer. */
-    private static CodeBlock.Builder copy(Buffer in, Buffer out, Set<String> declared) {
+    private CodeBlock.Builder copy(Buffer in, Buffer out) {
         CodeBlock.Builder code = CodeBlock.builder();
-        if (!in.equals(out) && declared.add(out.name())) {
-            code.addStatement("float[] $N = $N.clone()", out.name(), in.name());
+        if (!in.equals(out)) {
+            code.addStatement("$T.copy($L, $L, batch * $L)", Tensors.class, at(in), at(out), out.size());
         }
         return code;
     }
@@ -317,5 +447,4 @@ public final class JavaEmitter {
     private static CodeBlock intArray(int[] values) {
         return CodeBlock.of("new int[] {$L}", Arrays.stream(values).mapToObj(String::valueOf).collect(Collectors.joining(", ")));
     }
-
 }

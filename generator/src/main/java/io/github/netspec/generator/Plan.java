@@ -1,65 +1,79 @@
 package io.github.netspec.generator;
 
 import io.github.netspec.runtime.ConvGeometry;
+import io.github.netspec.runtime.ConvKernel;
 import io.github.netspec.runtime.PoolGeometry;
 import java.util.List;
+import java.util.Map;
 
 /**
- * A checked network lowered to the kernel calls {@code predict} makes, in order, with the buffers they
- * read and write and the weights they need. The emitter turns each step into a line or two of Java and
- * makes no decisions of its own.
+ * A checked network lowered to the kernel calls {@code predict} makes, in order, with the buffers they read
+ * and write, the weights they load, and where every buffer lives. The emitter turns each step into a line or
+ * two of Java and makes no decisions of its own.
  *
- * @param output the buffer {@code predict} returns
- * @param outputIsInput the network's output is the caller's input array (only flatten/dropout between),
- *     so {@code predict} must return a copy
+ * @param input the caller's input array
+ * @param output the buffer {@code predict} writes its result to: the caller's output array
+ * @param outputIsInput the network's output is its input (only flatten or dropout between), so {@code predict}
+ *     copies one to the other
+ * @param offsets where each intermediate buffer starts in the arena, in floats per sample (a batch of n keeps
+ *     its n samples of a buffer together, from n times the offset)
+ * @param arenaSize the arena's floats per sample: the peak of live intermediate tensors under the plan
+ * @param naiveSize the floats per sample if every intermediate tensor had its own array
  */
-public record Plan(CheckedNetwork network, List<Parameter> parameters, List<Step> steps, Buffer output,
-                   boolean outputIsInput) {
+public record Plan(CheckedNetwork network, List<Step> steps, Buffer input, Buffer output, boolean outputIsInput,
+                   Map<Buffer, Integer> offsets, int arenaSize, long naiveSize) {
 
     public Plan {
-        parameters = List.copyOf(parameters);
         steps = List.copyOf(steps);
+        offsets = Map.copyOf(offsets);
     }
 
-    /** A float buffer of {@code size} elements, named for the layer that writes it. */
+    /** A tensor of {@code size} floats per sample, named for the layer that writes it. */
     public record Buffer(String name, int size) {}
 
-    /** A field of the generated class filled at load time. */
-    public sealed interface Parameter {
-        Node node();
-    }
+    /** Batch norm's four tensors under {@code prefix}, folded at load time into a scale and a shift per channel. */
+    public record NormWeights(String prefix, int channels, double eps, Node node) {}
 
-    /** One tensor read as is. */
-    public record TensorField(String field, WeightTensor tensor, Node node) implements Parameter {}
-
-    /** A batch norm's four tensors, folded at load time into one scale and shift per channel. */
-    public record BatchNormField(String field, String prefix, int channels, double eps, Node node) implements Parameter {}
-
-    /** One kernel call. */
+    /** One kernel call; {@link #nodes} are the statements it computes (several when layers are fused). */
     public sealed interface Step {
-        Node node();
+        List<Node> nodes();
+
+        default Node node() {
+            return nodes().get(0);
+        }
     }
 
-    /** @param bias the bias field, or null */
-    public record ConvStep(Node node, String geometryName, ConvGeometry geometry, String weight, String bias,
-                           Buffer in, Buffer out) implements Step {}
+    /**
+     * A convolution with whatever followed it fused in: a batch norm folded into its weights, then an
+     * element-wise activation applied as each output tile is written.
+     *
+     * @param bias the bias tensor, or null
+     * @param norm the folded batch norm, or null
+     */
+    public record ConvStep(List<Node> nodes, String field, String geometryName, ConvGeometry geometry,
+                           ConvKernel.Algorithm algorithm, WeightTensor weight, WeightTensor bias, NormWeights norm,
+                           Activation activation, double alpha, Buffer in, Buffer out) implements Step {}
 
-    public record PoolStep(Node node, String geometryName, PoolGeometry geometry, boolean max, Buffer in, Buffer out)
+    public record DenseStep(List<Node> nodes, String field, int inFeatures, int outFeatures, WeightTensor weight,
+                            WeightTensor bias, Activation activation, double alpha, Buffer in, Buffer out)
             implements Step {}
 
-    public record GlobalPoolStep(Node node, boolean max, int channels, int spatial, Buffer in, Buffer out) implements Step {}
+    public record PoolStep(List<Node> nodes, String geometryName, PoolGeometry geometry, boolean max, Buffer in,
+                           Buffer out) implements Step {}
 
-    public record DenseStep(Node node, int inFeatures, int outFeatures, String weight, String bias, Buffer in, Buffer out)
+    public record GlobalPoolStep(List<Node> nodes, boolean max, int channels, int spatial, Buffer in, Buffer out)
             implements Step {}
 
     /** Copies {@code in} to {@code out} unless they are the same buffer, then normalizes {@code out} in place. */
-    public record BatchNormStep(Node node, String field, int spatial, Buffer in, Buffer out) implements Step {}
+    public record BatchNormStep(List<Node> nodes, String field, NormWeights norm, int spatial, Buffer in, Buffer out)
+            implements Step {}
 
     /** Copies {@code in} to {@code out} unless they are the same buffer, then activates {@code out} in place. */
-    public record ActivationStep(Node node, Activation activation, double alpha, int channels, int spatial,
+    public record ActivationStep(List<Node> nodes, Activation activation, double alpha, int channels, int spatial,
                                  Buffer in, Buffer out) implements Step {}
 
-    public record AddStep(Node node, List<Buffer> in, Buffer out) implements Step {}
+    /** {@code out = in[0] + in[1] + ...}; out may be in[0] itself. */
+    public record AddStep(List<Node> nodes, List<Buffer> in, Buffer out) implements Step {}
 
-    public record ConcatStep(Node node, List<Buffer> in, Buffer out) implements Step {}
+    public record ConcatStep(List<Node> nodes, List<Buffer> in, Buffer out) implements Step {}
 }

@@ -3,22 +3,30 @@ package io.github.netspec.generator;
 import com.palantir.javapoet.NameAllocator;
 import io.github.netspec.generator.Plan.Buffer;
 import io.github.netspec.runtime.ConvGeometry;
+import io.github.netspec.runtime.ConvKernel;
 import io.github.netspec.runtime.PoolGeometry;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Lowers a checked network to kernel calls. The rules, one per layer:
  * <ul>
- *   <li>conv1d/conv2d/depthwise: one convolution; 1-D runs as 2-D with height 1</li>
- *   <li>separable: a depthwise convolution into a scratch buffer, then a 1x1 convolution</li>
- *   <li>an {@code activation=} on a layer: an in-place activation of that layer's output</li>
+ *   <li>conv1d/conv2d/depthwise: one convolution kernel, its algorithm chosen here from the geometry; 1-D
+ *       runs as 2-D with height 1</li>
+ *   <li>separable: a depthwise convolution into its own buffer, then a 1x1 convolution</li>
+ *   <li>a batchnorm that only reads a convolution's output, which nothing else reads: folded into that
+ *       convolution's weights at load time</li>
+ *   <li>an element-wise activation (the layer's own {@code activation=}, or a standalone one that alone reads
+ *       it) after a convolution or dense layer: applied by that kernel as it writes</li>
+ *   <li>a standalone activation, batchnorm or add whose (first) input nobody reads afterwards: in place</li>
  *   <li>flatten and dropout: no step; the output is the input buffer under a new shape</li>
- *   <li>batchnorm: folded to scale and shift at load time</li>
  * </ul>
+ * Then {@link BufferPlanner} places the intermediate buffers in one arena by liveness.
  */
 public final class Planner {
 
@@ -26,16 +34,19 @@ public final class Planner {
     private final NameAllocator names = new NameAllocator();
     private final NameAllocator constants = new NameAllocator();
     private final Map<Integer, Buffer> buffers = new HashMap<>();
-    private final List<Plan.Parameter> parameters = new ArrayList<>();
+    /** Nodes computed by an earlier step they were fused into. */
+    private final Set<Integer> fused = new HashSet<>();
     private final List<Plan.Step> steps = new ArrayList<>();
 
     private Planner(CheckedNetwork network) {
         this.network = network;
-        for (String reserved : List.of("input", "weights", "network", "safetensors")) {
+        for (String reserved : List.of("input", "output", "batch", "weights", "network", "safetensors", "arena",
+                "scratch", "workspace", "workspaces")) {
             names.newName(reserved, reserved);
         }
         // The public constants every generated class has; a label such as input_size must not take them.
-        for (String reserved : List.of("INPUT_SIZE", "OUTPUT_SIZE", "PARAMETER_COUNT", "INPUT_SHAPE", "OUTPUT_SHAPE")) {
+        for (String reserved : List.of("INPUT_SIZE", "OUTPUT_SIZE", "PARAMETER_COUNT", "INPUT_SHAPE", "OUTPUT_SHAPE",
+                "ARENA_SIZE")) {
             constants.newName(reserved, reserved);
         }
     }
@@ -49,10 +60,14 @@ public final class Planner {
         Buffer input = new Buffer("input", size(inputNode));
         buffers.put(inputNode.id(), input);
         for (Node node : network.nodes().subList(1, network.nodes().size())) {
-            lower(node);
+            if (!fused.contains(node.id())) {
+                lower(node);
+            }
         }
         Buffer output = buffers.get(network.output());
-        return new Plan(network, parameters, steps, output, output == input);
+        BufferPlanner.Placement placement = BufferPlanner.place(steps, input, output);
+        return new Plan(network, steps, input, output, output == input, placement.offsets(), placement.arenaSize(),
+                placement.naiveSize());
     }
 
     private void lower(Node node) {
@@ -62,17 +77,16 @@ public final class Planner {
             buffers.put(node.id(), in);
             return;
         }
-        Buffer out = new Buffer(names.newName(camel(node.name()) + "Out", node), size(node));
-        buffers.put(node.id(), out);
         Shape inShape = network.nodes().get(node.inputs().get(0)).shape();
         if (op instanceof LayerOp.Conv conv) {
-            convolution(node, node.name(), conv, inShape, in, out);
+            convolution(List.of(node), node.name(), conv, inShape, in);
         } else if (op instanceof LayerOp.Separable separable) {
             Shape middleShape = separable.depthwise().outputShape(inShape);
-            Buffer middle = new Buffer(names.newName(camel(node.name()) + "Depthwise", node.name() + ".depthwise"),
+            Buffer middle = new Buffer(names.newName(camel(node.name()) + "DepthwiseOut", node.name() + ".depthwise"),
                     Math.toIntExact(middleShape.size()));
-            convolution(node, node.name() + ".depthwise", separable.depthwise(), inShape, in, middle);
-            convolution(node, node.name() + ".pointwise", separable.pointwise(), middleShape, middle, out);
+            steps.add(convStep(List.of(node), node.name() + ".depthwise", separable.depthwise(), inShape, null,
+                    Activation.NONE, 0.0, in, middle));
+            convolution(List.of(node), node.name() + ".pointwise", separable.pointwise(), middleShape, middle);
         } else if (op instanceof LayerOp.Pool pool) {
             int[] d = planeOf(inShape);
             int[] o = planeOf(node.shape());
@@ -80,30 +94,60 @@ public final class Planner {
                     height(pool.kernel(), 1), last(pool.kernel()),
                     height(pool.stride(), 1), last(pool.stride()),
                     height(pool.padding(), 0), last(pool.padding()));
-            steps.add(new Plan.PoolStep(node, constant(node.name()), geometry, pool.max(), in, out));
+            steps.add(new Plan.PoolStep(List.of(node), constant(node.name()), geometry, pool.max(), in, newBuffer(node)));
         } else if (op instanceof LayerOp.GlobalPool global) {
-            steps.add(new Plan.GlobalPoolStep(node, global.max(), inShape.channels(), (int) inShape.spatialSize(), in, out));
+            steps.add(new Plan.GlobalPoolStep(List.of(node), global.max(), inShape.channels(),
+                    (int) inShape.spatialSize(), in, newBuffer(node)));
         } else if (op instanceof LayerOp.BatchNorm norm) {
             String field = names.newName(camel(node.name()), node.name() + ".norm");
-            parameters.add(new Plan.BatchNormField(field, node.name(), inShape.channels(), norm.eps(), node));
-            steps.add(new Plan.BatchNormStep(node, field, (int) inShape.spatialSize(), in, out));
+            steps.add(new Plan.BatchNormStep(List.of(node), field, normWeights(node, norm),
+                    (int) inShape.spatialSize(), in, inPlaceOrNew(node, in)));
         } else if (op instanceof LayerOp.Dense dense) {
-            String weight = tensorField(node, 0);
-            String bias = dense.bias() ? tensorField(node, 1) : null;
-            steps.add(new Plan.DenseStep(node, inShape.channels(), dense.outFeatures(), weight, bias, in, out));
-            activate(node, dense.activation(), dense.activation().defaultAlpha(), out, out);
+            dense(node, dense, inShape, in);
         } else if (op instanceof LayerOp.Elementwise elementwise) {
-            activate(node, elementwise.activation(), elementwise.alpha(), in, out);
+            steps.add(new Plan.ActivationStep(List.of(node), elementwise.activation(), elementwise.alpha(),
+                    node.shape().channels(), (int) node.shape().spatialSize(), in, inPlaceOrNew(node, in)));
         } else if (op instanceof LayerOp.Add) {
-            steps.add(new Plan.AddStep(node, node.inputs().stream().map(buffers::get).toList(), out));
+            steps.add(new Plan.AddStep(List.of(node), node.inputs().stream().map(buffers::get).toList(),
+                    inPlaceOrNew(node, in)));
         } else if (op instanceof LayerOp.Concat) {
-            steps.add(new Plan.ConcatStep(node, node.inputs().stream().map(buffers::get).toList(), out));
+            steps.add(new Plan.ConcatStep(List.of(node), node.inputs().stream().map(buffers::get).toList(),
+                    newBuffer(node)));
         } else {
             throw new IllegalStateException("no lowering for " + op);
         }
     }
 
-    private void convolution(Node node, String prefix, LayerOp.Conv conv, Shape inShape, Buffer in, Buffer out) {
+    /** A convolution, with the batch norm and activation that follow it fused in where the rules allow. */
+    private void convolution(List<Node> nodes, String prefix, LayerOp.Conv conv, Shape inShape, Buffer in) {
+        List<Node> computed = new ArrayList<>(nodes);
+        Plan.NormWeights norm = null;
+        Activation activation = conv.activation();
+        double alpha = activation.defaultAlpha();
+        if (activation == Activation.NONE) {
+            Node next = soleReader(nodes.get(0));
+            if (next != null && next.op() instanceof LayerOp.BatchNorm batchNorm) {
+                norm = normWeights(next, batchNorm);
+                computed.add(next);
+                next = soleReader(next);
+            }
+            if (next != null && next.op() instanceof LayerOp.Elementwise elementwise
+                    && elementwise.activation() != Activation.SOFTMAX) {
+                activation = elementwise.activation();
+                alpha = elementwise.alpha();
+                computed.add(next);
+            }
+        }
+        Buffer out = fuse(computed);
+        boolean softmax = activation == Activation.SOFTMAX;
+        steps.add(convStep(computed, prefix, conv, inShape, norm, softmax ? Activation.NONE : activation, alpha, in, out));
+        if (softmax) {
+            steps.add(softmax(nodes.get(0), out));
+        }
+    }
+
+    private Plan.ConvStep convStep(List<Node> nodes, String prefix, LayerOp.Conv conv, Shape inShape,
+                                   Plan.NormWeights norm, Activation activation, double alpha, Buffer in, Buffer out) {
         int[] d = planeOf(inShape);
         int[] o = planeOf(conv.outputShape(inShape));
         ConvGeometry geometry = new ConvGeometry(
@@ -114,29 +158,89 @@ public final class Planner {
                 height(conv.dilation(), 1), last(conv.dilation()),
                 height(conv.padBefore(), 0), last(conv.padBefore()),
                 conv.groups(), conv.paddingMode());
-        String weight = tensorField(node, prefix + ".weight");
-        String bias = conv.bias() ? tensorField(node, prefix + ".bias") : null;
-        steps.add(new Plan.ConvStep(node, constant(prefix), geometry, weight, bias, in, out));
-        activate(node, conv.activation(), conv.activation().defaultAlpha(), out, out);
+        Node node = nodes.get(0);
+        return new Plan.ConvStep(nodes, names.newName(camel(prefix), "kernel " + prefix), constant(prefix), geometry,
+                ConvKernel.algorithmFor(geometry), tensor(node, prefix + ".weight"),
+                conv.bias() ? tensor(node, prefix + ".bias") : null, norm, activation, alpha, in, out);
     }
 
-    private void activate(Node node, Activation activation, double alpha, Buffer in, Buffer out) {
-        if (activation == Activation.NONE) {
-            return;
+    private void dense(Node node, LayerOp.Dense dense, Shape inShape, Buffer in) {
+        List<Node> computed = new ArrayList<>(List.of(node));
+        Activation activation = dense.activation();
+        double alpha = activation.defaultAlpha();
+        Node next = activation == Activation.NONE ? soleReader(node) : null;
+        if (next != null && next.op() instanceof LayerOp.Elementwise elementwise
+                && elementwise.activation() != Activation.SOFTMAX) {
+            activation = elementwise.activation();
+            alpha = elementwise.alpha();
+            computed.add(next);
         }
-        Shape shape = node.shape();
-        steps.add(new Plan.ActivationStep(node, activation, alpha, shape.channels(), (int) shape.spatialSize(), in, out));
+        Buffer out = fuse(computed);
+        boolean softmax = activation == Activation.SOFTMAX;
+        steps.add(new Plan.DenseStep(computed, names.newName(camel(node.name()), "kernel " + node.name()), inShape.channels(),
+                dense.outFeatures(), tensor(node, node.weights().get(0).name()),
+                dense.bias() ? tensor(node, node.weights().get(1).name()) : null,
+                softmax ? Activation.NONE : activation, alpha, in, out));
+        if (softmax) {
+            steps.add(softmax(node, out));
+        }
     }
 
-    private String tensorField(Node node, int index) {
-        return tensorField(node, node.weights().get(index).name());
+    /** One buffer for a kernel and the nodes fused into it, named for the last; the others get no step. */
+    private Buffer fuse(List<Node> computed) {
+        computed.subList(1, computed.size()).forEach(n -> fused.add(n.id()));
+        Buffer out = newBuffer(computed.get(computed.size() - 1));
+        computed.forEach(n -> buffers.put(n.id(), out));
+        return out;
     }
 
-    private String tensorField(Node node, String tensorName) {
-        WeightTensor tensor = node.weights().stream().filter(w -> w.name().equals(tensorName)).findFirst().orElseThrow();
-        String field = names.newName(camel(tensorName), tensorName);
-        parameters.add(new Plan.TensorField(field, tensor, node));
-        return field;
+    /** A layer's own {@code activation=softmax}: not element-wise, so a step of its own, in place. */
+    private Plan.ActivationStep softmax(Node node, Buffer out) {
+        return new Plan.ActivationStep(List.of(node), Activation.SOFTMAX, 0.0, node.shape().channels(),
+                (int) node.shape().spatialSize(), out, out);
+    }
+
+    /**
+     * The one node that reads {@code node}'s value, when exactly one does, it reads nothing else, and the value
+     * is not the network's output; otherwise null. Only then may that reader be fused into {@code node}.
+     */
+    private Node soleReader(Node node) {
+        if (node.id() == network.output()) {
+            return null;
+        }
+        List<Node> readers = network.nodes().stream().filter(n -> n.inputs().contains(node.id())).toList();
+        return readers.size() == 1 && readers.get(0).inputs().size() == 1 ? readers.get(0) : null;
+    }
+
+    /**
+     * The buffer an element-wise step writes: its input's own, when no later step reads that buffer and it is not
+     * the caller's input array or the network's result; otherwise a fresh one.
+     */
+    private Buffer inPlaceOrNew(Node node, Buffer in) {
+        boolean readLater = network.nodes().stream()
+                .filter(n -> n.id() > node.id())
+                .flatMap(n -> n.inputs().stream())
+                .anyMatch(id -> id != node.id() && buffers.get(id) == in);
+        boolean isResult = network.output() != node.id() && buffers.get(network.output()) == in;
+        if (readLater || isResult || in == buffers.get(0)) {
+            return newBuffer(node);
+        }
+        buffers.put(node.id(), in);
+        return in;
+    }
+
+    private Buffer newBuffer(Node node) {
+        Buffer buffer = new Buffer(names.newName(camel(node.name()) + "Out", node), size(node));
+        buffers.put(node.id(), buffer);
+        return buffer;
+    }
+
+    private Plan.NormWeights normWeights(Node node, LayerOp.BatchNorm norm) {
+        return new Plan.NormWeights(node.name(), node.shape().channels(), norm.eps(), node);
+    }
+
+    private static WeightTensor tensor(Node node, String tensorName) {
+        return node.weights().stream().filter(w -> w.name().equals(tensorName)).findFirst().orElseThrow();
     }
 
     private String constant(String name) {

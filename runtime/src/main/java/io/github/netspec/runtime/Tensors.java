@@ -48,6 +48,34 @@ public final class Tensors {
     }
 
     /**
+     * Checks a caller's batch before anything runs: a positive batch, and arrays of exactly that many samples.
+     */
+    public static void requireBatch(float[] input, int batch, float[] output, int inputSize, int outputSize,
+                                    String network, int[] inputShape, int[] outputShape) {
+        if (batch < 1) {
+            throw new IllegalArgumentException(network + ".predict needs a batch of at least 1 sample but got " + batch);
+        }
+        if (input == null || input.length != (long) batch * inputSize) {
+            throw new IllegalArgumentException(network + ".predict needs " + (long) batch * inputSize
+                    + " input floats for " + samples(batch) + " of shape " + Arrays.toString(inputShape)
+                    + " (flattened in C, H, W order) but got " + (input == null ? "null" : input.length));
+        }
+        if (output == null || output.length != (long) batch * outputSize) {
+            throw new IllegalArgumentException(network + ".predict needs an output array of " + (long) batch * outputSize
+                    + " floats for " + samples(batch) + " of shape " + Arrays.toString(outputShape) + " but got "
+                    + (output == null ? "null" : output.length));
+        }
+        if (input == output) {
+            throw new IllegalArgumentException(network + ".predict needs separate input and output arrays");
+        }
+    }
+
+    /** Built only for a message: predict must not allocate on its happy path. */
+    private static String samples(int batch) {
+        return batch == 1 ? "1 sample" : batch + " samples";
+    }
+
+    /**
      * Checks a caller's input before anything runs, so a wrong length is a message, not an
      * {@link ArrayIndexOutOfBoundsException} deep in a kernel.
      */

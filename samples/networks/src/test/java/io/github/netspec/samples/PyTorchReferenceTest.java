@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
+import io.github.netspec.runtime.Simd;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -60,6 +62,37 @@ class PyTorchReferenceTest {
             float[] actual = (float[]) predict.invoke(network, (Object) input);
             assertTrue(Arrays.equals(before, input), "predict must not modify its input");
             assertClose(name, s, Arrays.copyOfRange(expected, s * outputSize, (s + 1) * outputSize), actual);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("networks")
+    void aWholeBatchMatchesPyTorch(String name) throws Exception {
+        Path directory = referenceDirectory();
+        Class<?> type = Class.forName("io.github.netspec.samples." + name);
+        Object network = type.getMethod("load", Path.class).invoke(null, directory.resolve(name + ".safetensors"));
+        Method predict = type.getMethod("predict", float[].class, int.class, float[].class);
+        int inputSize = type.getField("INPUT_SIZE").getInt(null);
+        int outputSize = type.getField("OUTPUT_SIZE").getInt(null);
+        try (SafeTensors io = SafeTensors.open(directory.resolve(name + ".io.safetensors"))) {
+            float[] inputs = io.floats(io.info("input").orElseThrow());
+            float[] expected = io.floats(io.info("output").orElseThrow());
+            int samples = inputs.length / inputSize;
+            float[] actual = new float[samples * outputSize];
+            predict.invoke(network, inputs, samples, actual);
+            for (int s = 0; s < samples; s++) {
+                assertClose(name + " in a batch of " + samples, s,
+                        Arrays.copyOfRange(expected, s * outputSize, (s + 1) * outputSize),
+                        Arrays.copyOfRange(actual, s * outputSize, (s + 1) * outputSize));
+            }
+        }
+    }
+
+    @Test
+    void runsTheKernelsTheBuildAskedFor() {
+        String expected = System.getProperty("netspec.expectVector");
+        if (expected != null) {
+            assertEquals(Boolean.parseBoolean(expected), Simd.vectorized(), Simd.describe());
         }
     }
 

@@ -62,6 +62,7 @@ public final class ClassifyDigits {
             agree += ours == theirs ? 1 : 0;
         }
         System.out.printf("DigitsNet (%d parameters) on %d held-out 8x8 digits%n", DigitsNet.PARAMETER_COUNT, test.size());
+        System.out.printf("kernels: %s%n", io.github.netspec.runtime.Simd.describe());
         System.out.printf("netspec accuracy: %.4f (%d/%d)%n", (double) correct / test.size(), correct, test.size());
         System.out.printf("PyTorch accuracy: %.4f (%d/%d)%n", (double) pytorchCorrect / test.size(), pytorchCorrect, test.size());
         System.out.printf("predictions agree on %d/%d digits%n", agree, test.size());
