@@ -24,8 +24,10 @@ import io.github.netspec.runtime.WeightsLoader;
 import io.github.netspec.runtime.Workspace;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import javax.lang.model.element.Modifier;
 
@@ -138,17 +140,17 @@ public final class JavaEmitter {
 
     // ---- weights ---------------------------------------------------------------------------------------
 
-    private static java.util.Optional<FieldSpec> kernelField(Plan.Step step) {
+    private static Optional<FieldSpec> kernelField(Plan.Step step) {
         if (step instanceof Plan.ConvStep conv) {
-            return java.util.Optional.of(FieldSpec.builder(ConvKernel.class, conv.field(), Modifier.PRIVATE, Modifier.FINAL).build());
+            return Optional.of(FieldSpec.builder(ConvKernel.class, conv.field(), Modifier.PRIVATE, Modifier.FINAL).build());
         }
         if (step instanceof Plan.DenseStep dense) {
-            return java.util.Optional.of(FieldSpec.builder(DenseKernel.class, dense.field(), Modifier.PRIVATE, Modifier.FINAL).build());
+            return Optional.of(FieldSpec.builder(DenseKernel.class, dense.field(), Modifier.PRIVATE, Modifier.FINAL).build());
         }
         if (step instanceof Plan.BatchNormStep norm) {
-            return java.util.Optional.of(FieldSpec.builder(BatchNorm.class, norm.field(), Modifier.PRIVATE, Modifier.FINAL).build());
+            return Optional.of(FieldSpec.builder(BatchNorm.class, norm.field(), Modifier.PRIVATE, Modifier.FINAL).build());
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     /** Reads every tensor and prepares each kernel's weights for its algorithm (packed, transposed, folded). */
@@ -157,7 +159,7 @@ public final class JavaEmitter {
                 .addModifiers(Modifier.PRIVATE)
                 .addParameter(WeightsLoader.class, "weights")
                 .addException(IOException.class);
-        List<String> kernels = new java.util.ArrayList<>();
+        List<String> kernels = new ArrayList<>();
         for (Plan.Step step : plan.steps()) {
             if (step instanceof Plan.ConvStep conv) {
                 constructor.addStatement("this.$N = $T.create($T.$L, $N,\n$>$L,\n$L,\n$L,\n$T.$L, $Lf$<)", conv.field(),
@@ -234,10 +236,10 @@ public final class JavaEmitter {
 
     // ---- inference ----------------------------------------------------------------------------------------
 
-    private java.util.Optional<FieldSpec> geometryField(Plan.Step step) {
+    private Optional<FieldSpec> geometryField(Plan.Step step) {
         if (step instanceof Plan.ConvStep conv) {
             ConvGeometry g = conv.geometry();
-            return java.util.Optional.of(FieldSpec.builder(ConvGeometry.class, conv.geometryName(),
+            return Optional.of(FieldSpec.builder(ConvGeometry.class, conv.geometryName(),
                             Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
                     .initializer("new $T(\n$>$L, $L, $L, // in: channels, height, width\n"
                                     + "$L, $L, $L, // out: channels, height, width\n"
@@ -252,7 +254,7 @@ public final class JavaEmitter {
         }
         if (step instanceof Plan.PoolStep pool) {
             PoolGeometry g = pool.geometry();
-            return java.util.Optional.of(FieldSpec.builder(PoolGeometry.class, pool.geometryName(),
+            return Optional.of(FieldSpec.builder(PoolGeometry.class, pool.geometryName(),
                             Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
                     .initializer("new $T(\n$>$L, $L, $L, // channels, in height, in width\n"
                                     + "$L, $L, // out height, width\n"
@@ -261,7 +263,7 @@ public final class JavaEmitter {
                             g.kernelHeight(), g.kernelWidth(), g.strideHeight(), g.strideWidth(), g.padTop(), g.padLeft())
                     .build());
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     private MethodSpec predictOne() {

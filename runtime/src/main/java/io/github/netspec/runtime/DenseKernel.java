@@ -1,5 +1,7 @@
 package io.github.netspec.runtime;
 
+import java.util.Arrays;
+
 /**
  * One dense layer ready to run. The weights are transposed at load time to {@code [in][out]}, columns padded
  * to a whole number of tiles, so both batch 1 (a vector times the matrix, read once in memory order) and larger
@@ -125,7 +127,7 @@ public final class DenseKernel {
         }
         Gemm.pack(in, input, samples, inFeatures, inFeatures, scratch.floats, 0);
         for (int s = 0; s < samples; s++) {
-            java.util.Arrays.fill(scratch.accumulators[s], 0, stride, 0f);
+            Arrays.fill(scratch.accumulators[s], 0, stride, 0f);
         }
         Gemm.scalarPanel(scratch.floats, 0, samples, rows, 0, inFeatures, stride, scratch.accumulators);
     }

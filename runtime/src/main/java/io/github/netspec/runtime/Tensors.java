@@ -7,21 +7,6 @@ public final class Tensors {
 
     private Tensors() {}
 
-    /** {@code target += addend}, element by element. */
-    public static void addInPlace(float[] target, float[] addend) {
-        if (target.length != addend.length) {
-            throw new IllegalArgumentException("cannot add tensors of " + target.length + " and " + addend.length + " elements");
-        }
-        for (int i = 0; i < target.length; i++) {
-            target[i] += addend[i];
-        }
-    }
-
-    /** Copies {@code part} into {@code target} from {@code offset}: a concat along the first axis. */
-    public static void place(float[] part, float[] target, int offset) {
-        System.arraycopy(part, 0, target, offset, part.length);
-    }
-
     /** {@code out = a + b} over {@code count} floats; {@code out} may be {@code a} or {@code b} itself. */
     public static void add(float[] a, int aOffset, float[] b, int bOffset, float[] out, int outOffset, int count) {
         for (int i = 0; i < count; i++) {
