@@ -131,8 +131,8 @@ public final class Planner {
                 computed.add(next);
                 next = soleReader(next);
             }
-            if (next != null && next.op() instanceof LayerOp.Elementwise elementwise
-                    && elementwise.activation() != Activation.SOFTMAX) {
+            LayerOp.Elementwise elementwise = fusableActivation(next);
+            if (elementwise != null) {
                 activation = elementwise.activation();
                 alpha = elementwise.alpha();
                 computed.add(next);
@@ -169,8 +169,8 @@ public final class Planner {
         Activation activation = dense.activation();
         double alpha = activation.defaultAlpha();
         Node next = activation == Activation.NONE ? soleReader(node) : null;
-        if (next != null && next.op() instanceof LayerOp.Elementwise elementwise
-                && elementwise.activation() != Activation.SOFTMAX) {
+        LayerOp.Elementwise elementwise = fusableActivation(next);
+        if (elementwise != null) {
             activation = elementwise.activation();
             alpha = elementwise.alpha();
             computed.add(next);
@@ -184,6 +184,12 @@ public final class Planner {
         if (softmax) {
             steps.add(softmax(node, out));
         }
+    }
+
+    /** The element-wise activation {@code node} applies, if a kernel can apply it as it writes; else null. */
+    private static LayerOp.Elementwise fusableActivation(Node node) {
+        return node != null && node.op() instanceof LayerOp.Elementwise elementwise
+                && elementwise.activation() != Activation.SOFTMAX ? elementwise : null;
     }
 
     /** One buffer for a kernel and the nodes fused into it, named for the last; the others get no step. */
