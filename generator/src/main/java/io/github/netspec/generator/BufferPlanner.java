@@ -80,27 +80,10 @@ final class BufferPlanner {
         return spans.entrySet().stream().map(e -> new Lifetime(e.getKey(), e.getValue()[0], e.getValue()[1])).toList();
     }
 
+    /** What a step reads, then what it writes. */
     static List<Buffer> touched(Plan.Step step) {
-        List<Buffer> buffers = new ArrayList<>();
-        if (step instanceof Plan.ConvStep s) {
-            buffers.addAll(List.of(s.in(), s.out()));
-        } else if (step instanceof Plan.DenseStep s) {
-            buffers.addAll(List.of(s.in(), s.out()));
-        } else if (step instanceof Plan.PoolStep s) {
-            buffers.addAll(List.of(s.in(), s.out()));
-        } else if (step instanceof Plan.GlobalPoolStep s) {
-            buffers.addAll(List.of(s.in(), s.out()));
-        } else if (step instanceof Plan.BatchNormStep s) {
-            buffers.addAll(List.of(s.in(), s.out()));
-        } else if (step instanceof Plan.ActivationStep s) {
-            buffers.addAll(List.of(s.in(), s.out()));
-        } else if (step instanceof Plan.AddStep s) {
-            buffers.addAll(s.in());
-            buffers.add(s.out());
-        } else if (step instanceof Plan.ConcatStep s) {
-            buffers.addAll(s.in());
-            buffers.add(s.out());
-        }
+        List<Buffer> buffers = new ArrayList<>(step.reads());
+        buffers.add(step.out());
         return buffers;
     }
 }

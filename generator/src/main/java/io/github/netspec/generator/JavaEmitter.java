@@ -334,16 +334,9 @@ public final class JavaEmitter {
         return predict.build();
     }
 
-    /** Where a buffer's batch starts: the caller's arrays, or its planned place in the arena. */
+    /** Where a buffer's batch starts, as two arguments: the caller's arrays, or its planned place in the arena. */
     private CodeBlock at(Buffer buffer) {
-        if (buffer == plan.output()) {
-            return CodeBlock.of("output, 0");
-        }
-        if (buffer == plan.input()) {
-            return CodeBlock.of("input, 0");
-        }
-        int offset = plan.offsets().get(buffer);
-        return offset == 0 ? CodeBlock.of("arena, 0") : CodeBlock.of("arena, $L * batch", offset);
+        return CodeBlock.of("$L, $L", arrayOf(buffer), offsetOf(buffer));
     }
 
     private CodeBlock call(Plan.Step step) {

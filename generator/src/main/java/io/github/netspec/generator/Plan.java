@@ -38,8 +38,24 @@ public record Plan(CheckedNetwork network, List<Step> steps, Buffer input, Buffe
     public sealed interface Step {
         List<Node> nodes();
 
+        /** The buffers this step reads. */
+        List<Buffer> reads();
+
+        /** The buffer this step writes (it may also be one it reads, for steps that work in place). */
+        Buffer out();
+
         default Node node() {
             return nodes().get(0);
+        }
+    }
+
+    /** A step that reads one buffer. */
+    public sealed interface SingleInputStep extends Step {
+        Buffer in();
+
+        @Override
+        default List<Buffer> reads() {
+            return List.of(in());
         }
     }
 
@@ -52,28 +68,38 @@ public record Plan(CheckedNetwork network, List<Step> steps, Buffer input, Buffe
      */
     public record ConvStep(List<Node> nodes, String field, String geometryName, ConvGeometry geometry,
                            ConvKernel.Algorithm algorithm, WeightTensor weight, WeightTensor bias, NormWeights norm,
-                           Activation activation, double alpha, Buffer in, Buffer out) implements Step {}
+                           Activation activation, double alpha, Buffer in, Buffer out) implements SingleInputStep {}
 
     public record DenseStep(List<Node> nodes, String field, int inFeatures, int outFeatures, WeightTensor weight,
                             WeightTensor bias, Activation activation, double alpha, Buffer in, Buffer out)
-            implements Step {}
+            implements SingleInputStep {}
 
     public record PoolStep(List<Node> nodes, String geometryName, PoolGeometry geometry, boolean max, Buffer in,
-                           Buffer out) implements Step {}
+                           Buffer out) implements SingleInputStep {}
 
     public record GlobalPoolStep(List<Node> nodes, boolean max, int channels, int spatial, Buffer in, Buffer out)
-            implements Step {}
+            implements SingleInputStep {}
 
     /** Copies {@code in} to {@code out} unless they are the same buffer, then normalizes {@code out} in place. */
     public record BatchNormStep(List<Node> nodes, String field, NormWeights norm, int spatial, Buffer in, Buffer out)
-            implements Step {}
+            implements SingleInputStep {}
 
     /** Copies {@code in} to {@code out} unless they are the same buffer, then activates {@code out} in place. */
     public record ActivationStep(List<Node> nodes, Activation activation, double alpha, int channels, int spatial,
-                                 Buffer in, Buffer out) implements Step {}
+                                 Buffer in, Buffer out) implements SingleInputStep {}
 
     /** {@code out = in[0] + in[1] + ...}; out may be in[0] itself. */
-    public record AddStep(List<Node> nodes, List<Buffer> in, Buffer out) implements Step {}
+    public record AddStep(List<Node> nodes, List<Buffer> in, Buffer out) implements Step {
+        @Override
+        public List<Buffer> reads() {
+            return in;
+        }
+    }
 
-    public record ConcatStep(List<Node> nodes, List<Buffer> in, Buffer out) implements Step {}
+    public record ConcatStep(List<Node> nodes, List<Buffer> in, Buffer out) implements Step {
+        @Override
+        public List<Buffer> reads() {
+            return in;
+        }
+    }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.lang.management.ManagementFactory;
 import java.lang.reflect.Method;
-import java.nio.file.Path;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -22,12 +21,12 @@ class AllocationTest {
         var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         assumeTrue(threads.isThreadAllocatedMemorySupported(), "this JVM cannot count allocated bytes");
         threads.setThreadAllocatedMemoryEnabled(true);
-        Path directory = PyTorchReferenceTest.referenceDirectory();
-        Class<?> type = Class.forName("io.github.netspec.samples." + name);
-        Object network = type.getMethod("load", Path.class).invoke(null, directory.resolve(name + ".safetensors"));
+        PyTorchReferenceTest.Reference reference = PyTorchReferenceTest.Reference.load(name);
+        Class<?> type = reference.type();
+        Object network = reference.network();
         int batch = 2;
-        float[] input = new float[batch * type.getField("INPUT_SIZE").getInt(null)];
-        float[] output = new float[batch * type.getField("OUTPUT_SIZE").getInt(null)];
+        float[] input = new float[batch * reference.inputSize()];
+        float[] output = new float[batch * reference.outputSize()];
         for (int i = 0; i < input.length; i++) {
             input[i] = (float) Math.sin(i);
         }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.github.netspec.runtime.SafeTensors;
+import io.github.netspec.runtime.Simd;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.net.URISyntaxException;
@@ -13,7 +14,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
-import io.github.netspec.runtime.Simd;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -38,53 +38,57 @@ class PyTorchReferenceTest {
         }
     }
 
+    /** A sample network loaded with its reference weights, and PyTorch's inputs and outputs for it. */
+    record Reference(Class<?> type, Object network, int inputSize, int outputSize, float[] inputs, float[] expected) {
+
+        static Reference load(String name) throws Exception {
+            Path directory = referenceDirectory();
+            Class<?> type = Class.forName("io.github.netspec.samples." + name);
+            Object network = type.getMethod("load", Path.class).invoke(null, directory.resolve(name + ".safetensors"));
+            try (SafeTensors io = SafeTensors.open(directory.resolve(name + ".io.safetensors"))) {
+                return new Reference(type, network, type.getField("INPUT_SIZE").getInt(null),
+                        type.getField("OUTPUT_SIZE").getInt(null), io.floats(io.info("input").orElseThrow()),
+                        io.floats(io.info("output").orElseThrow()));
+            }
+        }
+
+        int samples() {
+            return inputs.length / inputSize;
+        }
+
+        float[] expectedFor(int sample) {
+            return Arrays.copyOfRange(expected, sample * outputSize, (sample + 1) * outputSize);
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("networks")
     void matchesPyTorch(String name) throws Exception {
-        Path directory = referenceDirectory();
-        Class<?> type = Class.forName("io.github.netspec.samples." + name);
-        Object network = type.getMethod("load", Path.class).invoke(null, directory.resolve(name + ".safetensors"));
-        Method predict = type.getMethod("predict", float[].class);
-        int inputSize = type.getField("INPUT_SIZE").getInt(null);
-        int outputSize = type.getField("OUTPUT_SIZE").getInt(null);
-
-        float[] inputs;
-        float[] expected;
-        try (SafeTensors io = SafeTensors.open(directory.resolve(name + ".io.safetensors"))) {
-            inputs = io.floats(io.info("input").orElseThrow());
-            expected = io.floats(io.info("output").orElseThrow());
-        }
-        int samples = inputs.length / inputSize;
-        assertEquals(samples * outputSize, expected.length, "reference output size");
-        for (int s = 0; s < samples; s++) {
-            float[] input = Arrays.copyOfRange(inputs, s * inputSize, (s + 1) * inputSize);
+        Reference reference = Reference.load(name);
+        Method predict = reference.type().getMethod("predict", float[].class);
+        int inputSize = reference.inputSize();
+        assertEquals(reference.samples() * reference.outputSize(), reference.expected().length, "reference output size");
+        for (int s = 0; s < reference.samples(); s++) {
+            float[] input = Arrays.copyOfRange(reference.inputs(), s * inputSize, (s + 1) * inputSize);
             float[] before = input.clone();
-            float[] actual = (float[]) predict.invoke(network, (Object) input);
+            float[] actual = (float[]) predict.invoke(reference.network(), (Object) input);
             assertTrue(Arrays.equals(before, input), "predict must not modify its input");
-            assertClose(name, s, Arrays.copyOfRange(expected, s * outputSize, (s + 1) * outputSize), actual);
+            assertClose(name, s, reference.expectedFor(s), actual);
         }
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("networks")
     void aWholeBatchMatchesPyTorch(String name) throws Exception {
-        Path directory = referenceDirectory();
-        Class<?> type = Class.forName("io.github.netspec.samples." + name);
-        Object network = type.getMethod("load", Path.class).invoke(null, directory.resolve(name + ".safetensors"));
-        Method predict = type.getMethod("predict", float[].class, int.class, float[].class);
-        int inputSize = type.getField("INPUT_SIZE").getInt(null);
-        int outputSize = type.getField("OUTPUT_SIZE").getInt(null);
-        try (SafeTensors io = SafeTensors.open(directory.resolve(name + ".io.safetensors"))) {
-            float[] inputs = io.floats(io.info("input").orElseThrow());
-            float[] expected = io.floats(io.info("output").orElseThrow());
-            int samples = inputs.length / inputSize;
-            float[] actual = new float[samples * outputSize];
-            predict.invoke(network, inputs, samples, actual);
-            for (int s = 0; s < samples; s++) {
-                assertClose(name + " in a batch of " + samples, s,
-                        Arrays.copyOfRange(expected, s * outputSize, (s + 1) * outputSize),
-                        Arrays.copyOfRange(actual, s * outputSize, (s + 1) * outputSize));
-            }
+        Reference reference = Reference.load(name);
+        Method predict = reference.type().getMethod("predict", float[].class, int.class, float[].class);
+        int samples = reference.samples();
+        int outputSize = reference.outputSize();
+        float[] actual = new float[samples * outputSize];
+        predict.invoke(reference.network(), reference.inputs(), samples, actual);
+        for (int s = 0; s < samples; s++) {
+            assertClose(name + " in a batch of " + samples, s, reference.expectedFor(s),
+                    Arrays.copyOfRange(actual, s * outputSize, (s + 1) * outputSize));
         }
     }
 
