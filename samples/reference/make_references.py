@@ -16,6 +16,7 @@ import sys
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+import torchvision
 
 sys.path.insert(0, os.path.dirname(__file__))
 import safetensors_io  # noqa: E402
@@ -231,6 +232,10 @@ NETWORKS = {
     "Branches": lambda: (Branches(), (4, 9, 9)),
     "Sequence1d": sequence_1d,
     "Flat": lambda: (Flat(), (20,)),
+    # torchvision's own modules; far too large to commit, so only their parameter counts are checked here.
+    # samples/bench/export_models.py runs them against netspec through ONNX Runtime.
+    "ResNet18": lambda: (torchvision.models.resnet18(), None),
+    "MobileNetV2": lambda: (torchvision.models.mobilenet_v2(), None),
 }
 
 

@@ -20,6 +20,7 @@ import io.github.netspec.runtime.PoolGeometry;
 import io.github.netspec.runtime.Pooling;
 import io.github.netspec.runtime.Scratch;
 import io.github.netspec.runtime.Tensors;
+import io.github.netspec.runtime.ThreadTeam;
 import io.github.netspec.runtime.WeightsLoader;
 import io.github.netspec.runtime.Workspace;
 import java.io.IOException;
@@ -77,14 +78,19 @@ public final class JavaEmitter {
                 .initializer("$L", plan.arenaSize())
                 .build());
         plan.steps().forEach(step -> geometryField(step).ifPresent(type::addField));
-        plan.steps().forEach(step -> kernelField(step).ifPresent(type::addField));
+        plan.steps().forEach(step -> kernelFieldSpec(step).ifPresent(type::addField));
         type.addField(FieldSpec.builder(ParameterizedTypeName.get(ThreadLocal.class, Workspace.class), "workspaces",
                         Modifier.PRIVATE, Modifier.FINAL)
                 .addJavadoc("Each calling thread's arena and scratch, made on its first call and reused after.")
                 .build());
+        type.addField(FieldSpec.builder(ThreadTeam.class, "team", Modifier.PRIVATE, Modifier.FINAL)
+                .addJavadoc("The threads that share each large layer: the caller alone, unless made by {@link #withThreads}.")
+                .build());
         return JavaFile.builder(self.packageName(), type
                         .addMethod(constructor())
+                        .addMethod(viewConstructor())
                         .addMethod(load())
+                        .addMethod(withThreads())
                         .addMethod(shapeGetter("inputShape", "INPUT_SHAPE", "The input shape of one sample (batch excluded)."))
                         .addMethod(shapeGetter("outputShape", "OUTPUT_SHAPE", "The output shape of one sample."))
                         .addMethod(predictOne())
@@ -105,7 +111,8 @@ public final class JavaEmitter {
                 .add("<p>Input $L ($L floats), output $L ($L floats), $L parameters.\n",
                         network.inputShape(), network.inputShape().size(), network.outputShape(),
                         network.outputShape().size(), network.parameterCount())
-                .add("Load trained weights with {@link #load(Path)}, then call {@link #predict(float[])} from any number of threads.\n")
+                .add("Load trained weights with {@link #load(Path)}, then call {@link #predict(float[])} from any number of threads;\n")
+                .add("{@link #withThreads(int)} shares each large layer among several threads instead.\n")
                 .add("Intermediate tensors take $L floats per sample and thread, planned by liveness ($L if each had its own array).\n\n",
                         plan.arenaSize(), plan.naiveSize())
                 .add("<table>\n<caption>Layers</caption>\n<tr><th>line</th><th>layer</th><th>output shape</th><th>parameters</th></tr>\n");
@@ -140,7 +147,11 @@ public final class JavaEmitter {
 
     // ---- weights ---------------------------------------------------------------------------------------
 
-    private static Optional<FieldSpec> kernelField(Plan.Step step) {
+    private static Optional<String> kernelField(Plan.Step step) {
+        return kernelFieldSpec(step).map(FieldSpec::name);
+    }
+
+    private static Optional<FieldSpec> kernelFieldSpec(Plan.Step step) {
         if (step instanceof Plan.ConvStep conv) {
             return Optional.of(FieldSpec.builder(ConvKernel.class, conv.field(), Modifier.PRIVATE, Modifier.FINAL).build());
         }
@@ -185,6 +196,37 @@ public final class JavaEmitter {
                 .addStatement("int accumulatorWidth = $L", maxOver(kernels, "accumulatorWidth"))
                 .addStatement("this.workspaces = $T.withInitial(() -> new $T(ARENA_SIZE, scratchSize, accumulatorWidth))",
                         ThreadLocal.class, Workspace.class)
+                .addStatement("this.team = $T.single()", ThreadTeam.class)
+                .build();
+    }
+
+    /** A second view of loaded kernels, run by another team. */
+    private MethodSpec viewConstructor() {
+        MethodSpec.Builder constructor = MethodSpec.constructorBuilder()
+                .addModifiers(Modifier.PRIVATE)
+                .addParameter(self, "network")
+                .addParameter(ThreadTeam.class, "team");
+        plan.steps().forEach(step -> kernelField(step).ifPresent(
+                field -> constructor.addStatement("this.$N = network.$N", field, field)));
+        return constructor
+                // A thread runs one call at a time whichever view it calls, so the views can share its arena.
+                .addStatement("this.workspaces = network.workspaces")
+                .addStatement("this.team = team")
+                .build();
+    }
+
+    private MethodSpec withThreads() {
+        return MethodSpec.methodBuilder("withThreads")
+                .addJavadoc("This network with each large layer shared among {@code threads} threads: the calling thread and\n"
+                        + "{@code threads - 1} workers of the view's own, started now. The weights are shared, not copied.\n"
+                        + "This cuts the latency of one caller. Calls from several threads take turns on the workers, so\n"
+                        + "for throughput with many callers, call the single-threaded network from each of them instead.\n"
+                        + "The workers are daemon threads, stopped once the view is no longer reachable.\n\n"
+                        + "@throws IllegalArgumentException if {@code threads} is not positive\n")
+                .addModifiers(Modifier.PUBLIC)
+                .returns(self)
+                .addParameter(TypeName.INT, "threads")
+                .addStatement("return new $T(this, $T.of(threads))", self, ThreadTeam.class)
                 .build();
     }
 
@@ -342,12 +384,12 @@ public final class JavaEmitter {
     private CodeBlock call(Plan.Step step) {
         if (step instanceof Plan.ConvStep conv) {
             return CodeBlock.builder()
-                    .addStatement("$N.forward($L, $L, batch, scratch)", conv.field(), at(conv.in()), at(conv.out()))
+                    .addStatement("team.forward($N, $L, $L, batch, scratch)", conv.field(), at(conv.in()), at(conv.out()))
                     .build();
         }
         if (step instanceof Plan.DenseStep dense) {
             return CodeBlock.builder()
-                    .addStatement("$N.forward($L, $L, batch, scratch)", dense.field(), at(dense.in()), at(dense.out()))
+                    .addStatement("team.forward($N, $L, $L, batch, scratch)", dense.field(), at(dense.in()), at(dense.out()))
                     .build();
         }
         if (step instanceof Plan.PoolStep pool) {

@@ -6,10 +6,14 @@ import java.util.Arrays;
  * One convolution layer ready to run: weights prepared once at load time for the algorithm the generator
  * chose at build time, batch norm folded in, bias and activation applied as the output is written.
  *
- * <p>Work is split into independent tasks that write disjoint parts of the output (an output column block
- * of one group of one sample, or one channel of one sample), so several threads can share a layer.
+ * <p>Work is split into independent tasks that write disjoint parts of the output (a column block of one
+ * group of one sample, or one channel of one sample), so several threads can share a layer. Where that gives
+ * a team too few tasks (a 7×7 image is one column block), the output channels split as well.
  */
-public final class ConvKernel {
+public final class ConvKernel implements TaskKernel {
+
+    /** Tasks per thread a team aims for, so uneven tasks still balance. */
+    private static final int TASKS_PER_THREAD = 4;
 
     /** How a convolution is computed. */
     public enum Algorithm {
@@ -128,38 +132,50 @@ public final class ConvKernel {
         return algorithm;
     }
 
-    /** Floats of {@link Scratch} one thread needs to run this layer's tasks. */
+    @Override
     public int scratchSize() {
         return algorithm == Algorithm.GEMM ? Gemm.KC * Gemm.NC + Gemm.MR * Gemm.NR : 0;
     }
 
-    /** How wide the scalar kernels' accumulator rows must be for this layer. */
+    @Override
     public int accumulatorWidth() {
         return Gemm.NC;
     }
 
-    /** How many independent tasks a batch splits into. */
-    public int tasks(int batch) {
+    @Override
+    public long multiplyAdds(int batch) {
+        return (long) batch * g.outChannels() * columns * depth;
+    }
+
+    @Override
+    public int tasks(int batch, int threads) {
         return switch (algorithm) {
-            case GEMM -> batch * g.groups() * columnBlocks;
+            case GEMM -> batch * g.groups() * columnBlocks * rowChunks(batch, threads);
             case DEPTHWISE -> batch * g.outChannels();
             case DIRECT -> batch;
         };
     }
 
     /**
-     * Runs the layer on {@code batch} samples: sample n is read at {@code in[inOffset + n·inSize]} and written at
-     * {@code out[outOffset + n·outSize]}. Allocates nothing.
+     * Pieces the output channels of one column block split into: one for a single thread, since each piece
+     * packs the block's im2col again; otherwise enough to give every thread a few tasks.
      */
-    public void forward(float[] in, int inOffset, float[] out, int outOffset, int batch, Scratch scratch) {
-        run(0, tasks(batch), in, inOffset, out, outOffset, scratch);
+    private int rowChunks(int batch, int threads) {
+        if (threads == 1) {
+            return 1;
+        }
+        int blocks = batch * g.groups() * columnBlocks;
+        int wanted = (TASKS_PER_THREAD * threads + blocks - 1) / blocks;
+        return Math.max(1, Math.min(Gemm.panels(rows), wanted));
     }
 
-    /** Runs tasks {@code [from, to)} of {@link #forward}; tasks write disjoint outputs, so threads may split them. */
-    public void run(int from, int to, float[] in, int inOffset, float[] out, int outOffset, Scratch scratch) {
+    @Override
+    public void run(int from, int to, int threads, float[] in, int inOffset, float[] out, int outOffset, int batch,
+                    Scratch scratch) {
+        int rowChunks = algorithm == Algorithm.GEMM ? rowChunks(batch, threads) : 1;
         for (int task = from; task < to; task++) {
             switch (algorithm) {
-                case GEMM -> gemmTask(task, in, inOffset, out, outOffset, scratch);
+                case GEMM -> gemmTask(task, rowChunks, in, inOffset, out, outOffset, scratch);
                 case DEPTHWISE -> depthwiseTask(task, in, inOffset, out, outOffset);
                 case DIRECT -> directTask(task, in, inOffset, out, outOffset);
             }
@@ -168,21 +184,28 @@ public final class ConvKernel {
 
     // ---- GEMM ------------------------------------------------------------------------------------------------
 
-    private void gemmTask(int task, float[] in, int inOffset, float[] out, int outOffset, Scratch scratch) {
-        int block = task % columnBlocks;
-        int group = task / columnBlocks % g.groups();
-        int sample = task / columnBlocks / g.groups();
+    /** Output channels of one row chunk of one column block of one group of one sample. */
+    private void gemmTask(int task, int rowChunks, float[] in, int inOffset, float[] out, int outOffset,
+                          Scratch scratch) {
+        int chunk = task % rowChunks;
+        int block = task / rowChunks % columnBlocks;
+        int group = task / rowChunks / columnBlocks % g.groups();
+        int sample = task / rowChunks / columnBlocks / g.groups();
+        // Chunks start at panel boundaries, so each keeps whole MR-row tiles.
+        int firstRow = chunk * Gemm.panels(rows) / rowChunks * Gemm.MR;
+        int endRow = Math.min(rows, (chunk + 1) * Gemm.panels(rows) / rowChunks * Gemm.MR);
         int n0 = block * Gemm.NC;
         int nc = Math.min(Gemm.NC, columns - n0);
         int inChannelsPerGroup = g.inChannels() / g.groups();
         int input = inOffset + sample * g.inSize() + group * inChannelsPerGroup * g.inHeight() * g.inWidth();
-        int output = outOffset + sample * g.outSize() + group * rows * columns + n0;
-        int groupWeights = group * Gemm.panels(rows) * depth * Gemm.MR;
+        int output = outOffset + sample * g.outSize() + (group * rows + firstRow) * columns + n0;
+        int chunkWeights = group * Gemm.panels(rows) * depth * Gemm.MR + firstRow * depth;
         for (int k0 = 0; k0 < depth; k0 += Gemm.KC) {
             int kc = Math.min(Gemm.KC, depth - k0);
             packColumns(in, input, k0, kc, n0, nc, scratch);
-            Gemm.multiplyBlock(weights, groupWeights + k0 * Gemm.MR, depth * Gemm.MR, rows, scratch, kc, nc,
-                    out, output, columns, k0 == 0, k0 + kc == depth, bias, group * rows, activation, alpha);
+            Gemm.multiplyBlock(weights, chunkWeights + k0 * Gemm.MR, depth * Gemm.MR, endRow - firstRow, scratch,
+                    kc, nc, out, output, columns, k0 == 0, k0 + kc == depth, bias, group * rows + firstRow,
+                    activation, alpha);
         }
     }
 

@@ -7,8 +7,14 @@ import java.util.Arrays;
  * to a whole number of tiles, so both batch 1 (a vector times the matrix, read once in memory order) and larger
  * batches (tiles of up to MR samples) stream them with unit stride. The Vector API path keeps them in NR-wide
  * panels, the scalar path as one array per input feature (see {@link Scratch}).
+ *
+ * <p>A task is a group of up to MR samples; for a team of threads, the outputs split into pieces as well, so
+ * even one sample's matrix-vector product (bound by reading the weights) is shared.
  */
-public final class DenseKernel {
+public final class DenseKernel implements TaskKernel {
+
+    /** Tasks per thread a team aims for, so uneven tasks still balance. */
+    private static final int TASKS_PER_THREAD = 4;
 
     private final int inFeatures;
     private final int outFeatures;
@@ -70,49 +76,89 @@ public final class DenseKernel {
         return new DenseKernel(inFeatures, outFeatures, panels, rows, b, activation, alpha);
     }
 
-    /** Floats of {@link Scratch} {@link #forward} needs: a packed panel of MR samples and their MR output rows. */
+    /** Floats of {@link Scratch} a task needs: a packed panel of MR samples and their MR output rows. */
+    @Override
     public int scratchSize() {
         return inFeatures * Gemm.MR + Gemm.MR * stride;
     }
 
     /** How wide the scalar kernels' accumulator rows must be: one output row. */
+    @Override
     public int accumulatorWidth() {
         return stride;
     }
 
-    /** Runs {@code batch} samples, {@code inFeatures} apart from {@code in[inOffset]}. Allocates nothing. */
-    public void forward(float[] in, int inOffset, float[] out, int outOffset, int batch, Scratch scratch) {
-        for (int first = 0; first < batch; first += Gemm.MR) {
-            int samples = Math.min(Gemm.MR, batch - first);
-            int input = inOffset + first * inFeatures;
-            if (Simd.VECTOR) {
-                vectorSums(in, input, samples, scratch.floats);
-            } else {
-                scalarSums(in, input, samples, scratch);
+    @Override
+    public long multiplyAdds(int batch) {
+        return (long) batch * inFeatures * outFeatures;
+    }
+
+    /** Tasks are groups of up to MR samples, times pieces of the outputs when a team needs more tasks. */
+    @Override
+    public int tasks(int batch, int threads) {
+        return sampleGroups(batch) * columnChunks(batch, threads);
+    }
+
+    private static int sampleGroups(int batch) {
+        return (batch + Gemm.MR - 1) / Gemm.MR;
+    }
+
+    /** Pieces the outputs split into, in whole NR panels: one for a single thread, a few per thread otherwise. */
+    private int columnChunks(int batch, int threads) {
+        if (threads == 1) {
+            return 1;
+        }
+        int groups = sampleGroups(batch);
+        int wanted = (TASKS_PER_THREAD * threads + groups - 1) / groups;
+        return Math.max(1, Math.min(stride / Gemm.NR, wanted));
+    }
+
+    @Override
+    public void run(int from, int to, int threads, float[] in, int inOffset, float[] out, int outOffset, int batch,
+                    Scratch scratch) {
+        int chunks = columnChunks(batch, threads);
+        int panels = stride / Gemm.NR;
+        for (int task = from; task < to; task++) {
+            int chunk = task % chunks;
+            int first = task / chunks * Gemm.MR;
+            int fromCol = chunk * panels / chunks * Gemm.NR;
+            int toCol = (chunk + 1) * panels / chunks * Gemm.NR;
+            samples(first, Math.min(Gemm.MR, batch - first), fromCol, toCol, in, inOffset, out, outOffset, scratch);
+        }
+    }
+
+    /** Outputs {@code [fromCol, toCol)} of samples {@code first .. first + samples - 1}. */
+    private void samples(int first, int samples, int fromCol, int toCol, float[] in, int inOffset, float[] out,
+                         int outOffset, Scratch scratch) {
+        int input = inOffset + first * inFeatures;
+        if (Simd.VECTOR) {
+            vectorSums(in, input, samples, fromCol, toCol, scratch.floats);
+        } else {
+            scalarSums(in, input, samples, fromCol, toCol, scratch);
+        }
+        int end = Math.min(toCol, outFeatures);
+        for (int s = 0; s < samples; s++) {
+            float[] sums = Simd.VECTOR ? scratch.floats : scratch.accumulators[s];
+            int from = Simd.VECTOR ? inFeatures * Gemm.MR + s * stride : 0;
+            int row = outOffset + (first + s) * outFeatures;
+            for (int o = fromCol; o < end; o++) {
+                out[row + o] = sums[from + o] + bias[o];
             }
-            for (int s = 0; s < samples; s++) {
-                float[] sums = Simd.VECTOR ? scratch.floats : scratch.accumulators[s];
-                int from = Simd.VECTOR ? inFeatures * Gemm.MR + s * stride : 0;
-                int row = outOffset + (first + s) * outFeatures;
-                for (int o = 0; o < outFeatures; o++) {
-                    out[row + o] = sums[from + o] + bias[o];
-                }
-                activation.apply(out, row, row + outFeatures, alpha);
-            }
+            activation.apply(out, row + fromCol, row + end, alpha);
         }
     }
 
     /** Sample s's sums go to {@code scratch[inFeatures·MR + s·stride]}. */
-    private void vectorSums(float[] in, int input, int samples, float[] scratch) {
+    private void vectorSums(float[] in, int input, int samples, int fromCol, int toCol, float[] scratch) {
         int sums = inFeatures * Gemm.MR;
         if (samples == 1) {
-            Gemm.vectorTimesMatrix(in, input, inFeatures, panels, stride, scratch, sums);
+            Gemm.vectorTimesMatrix(in, input, inFeatures, panels, fromCol, toCol, scratch, sums);
             return;
         }
         Gemm.pack(in, input, samples, inFeatures, inFeatures, scratch, 0);
         for (int k0 = 0; k0 < inFeatures; k0 += blockDepth) {
             int kc = Math.min(blockDepth, inFeatures - k0);
-            for (int j = 0; j < stride; j += Gemm.NR) {
+            for (int j = fromCol; j < toCol; j += Gemm.NR) {
                 VectorKernels.tile(scratch, k0 * Gemm.MR, panels, j * inFeatures + k0 * Gemm.NR, kc,
                         scratch, sums + j, stride, k0 > 0, null, 0);
             }
@@ -120,15 +166,15 @@ public final class DenseKernel {
     }
 
     /** Sample s's sums go to {@code scratch.accumulators[s]}. */
-    private void scalarSums(float[] in, int input, int samples, Scratch scratch) {
+    private void scalarSums(float[] in, int input, int samples, int fromCol, int toCol, Scratch scratch) {
         if (samples == 1) {
-            Gemm.vectorTimesMatrix(in, input, inFeatures, rows, stride, scratch.accumulators[0]);
+            Gemm.vectorTimesMatrix(in, input, inFeatures, rows, fromCol, toCol, scratch.accumulators[0]);
             return;
         }
         Gemm.pack(in, input, samples, inFeatures, inFeatures, scratch.floats, 0);
         for (int s = 0; s < samples; s++) {
-            Arrays.fill(scratch.accumulators[s], 0, stride, 0f);
+            Arrays.fill(scratch.accumulators[s], fromCol, toCol, 0f);
         }
-        Gemm.scalarPanel(scratch.floats, 0, samples, rows, 0, inFeatures, stride, scratch.accumulators);
+        Gemm.scalarPanel(scratch.floats, 0, samples, rows, 0, inFeatures, fromCol, toCol, scratch.accumulators);
     }
 }

@@ -92,7 +92,7 @@ final class Gemm {
                         System.arraycopy(c, cRow + i * ldc, sums[i], 0, cols);
                     }
                 }
-                scalarPanel(a, aPanel, tileRows, scratch.blockRows, 0, kc, cols, sums);
+                scalarPanel(a, aPanel, tileRows, scratch.blockRows, 0, kc, 0, cols, sums);
                 for (int i = 0; i < tileRows; i++) {
                     System.arraycopy(sums[i], 0, c, cRow + i * ldc, cols);
                 }
@@ -147,19 +147,19 @@ final class Gemm {
 
     /**
      * The scalar kernel: {@code sums[i][j] += Σk a[k][i]·b[firstRow + k][j]} for {@code rows} rows of an A panel
-     * and all {@code cols} columns. The innermost loop runs over a whole row with one index into two arrays
+     * and the columns {@code fromCol <= j < toCol}. The innermost loop runs over a whole row with one index into two arrays
      * (see {@link Scratch}), long enough for HotSpot's vectorized main loop to carry it, while the MR
      * accumulator rows stay in L1 and B streams through once.
      */
-    static void scalarPanel(float[] a, int aOffset, int rows, float[][] b, int firstRow, int kc, int cols,
-                            float[][] sums) {
+    static void scalarPanel(float[] a, int aOffset, int rows, float[][] b, int firstRow, int kc, int fromCol,
+                            int toCol, float[][] sums) {
         for (int k = 0; k < kc; k++) {
             float[] bk = b[firstRow + k];
             int aColumn = aOffset + k * MR;
             for (int i = 0; i < rows; i++) {
                 float aik = a[aColumn + i];
                 float[] sum = sums[i];
-                for (int j = 0; j < cols; j++) {
+                for (int j = fromCol; j < toCol; j++) {
                     sum[j] += aik * bk[j];
                 }
             }
@@ -167,21 +167,23 @@ final class Gemm {
     }
 
     /**
-     * {@code y[j] = Σk x[k]·w[k][j]} for {@code j < cols} (a multiple of NR), with w packed in NR-wide
-     * panels: a vector times a matrix, streaming the matrix once in memory order. Dense layers at batch 1
-     * are bound by reading their weights, so that order is what matters.
+     * {@code y[j] = Σk x[k]·w[k][j]} for {@code fromCol <= j < toCol} (multiples of NR), with w packed in
+     * NR-wide panels: a vector times a matrix, streaming the matrix once in memory order. Dense layers at
+     * batch 1 are bound by reading their weights, so that order is what matters.
      */
-    static void vectorTimesMatrix(float[] x, int xOffset, int depth, float[] w, int cols, float[] y, int yOffset) {
-        VectorKernels.vectorTimesMatrix(x, xOffset, depth, w, cols, y, yOffset);
+    static void vectorTimesMatrix(float[] x, int xOffset, int depth, float[] w, int fromCol, int toCol, float[] y,
+                                  int yOffset) {
+        VectorKernels.vectorTimesMatrix(x, xOffset, depth, w, fromCol, toCol, y, yOffset);
     }
 
     /** The scalar {@link #vectorTimesMatrix}, over the matrix's rows as separate arrays (see {@link Scratch}). */
-    static void vectorTimesMatrix(float[] x, int xOffset, int depth, float[][] w, int cols, float[] y) {
-        Arrays.fill(y, 0, cols, 0f);
+    static void vectorTimesMatrix(float[] x, int xOffset, int depth, float[][] w, int fromCol, int toCol,
+                                  float[] y) {
+        Arrays.fill(y, fromCol, toCol, 0f);
         for (int k = 0; k < depth; k++) {
             float xk = x[xOffset + k];
             float[] wk = w[k];
-            for (int j = 0; j < cols; j++) {
+            for (int j = fromCol; j < toCol; j++) {
                 y[j] += xk * wk[j];
             }
         }

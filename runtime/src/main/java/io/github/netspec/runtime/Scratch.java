@@ -27,4 +27,9 @@ public final class Scratch {
         this.blockRows = Simd.VECTOR ? new float[0][] : new float[Gemm.KC][Gemm.NC];
         this.accumulators = Simd.VECTOR ? new float[0][] : new float[Gemm.MR][Math.max(Gemm.NC, accumulatorWidth)];
     }
+
+    /** Whether this scratch is large enough for a kernel with these needs. */
+    boolean fits(int floats, int accumulatorWidth) {
+        return this.floats.length >= floats && (Simd.VECTOR || accumulators[0].length >= accumulatorWidth);
+    }
 }

@@ -112,8 +112,9 @@ final class VectorKernels {
      * {@link Gemm#vectorTimesMatrix} over a matrix packed in NR-wide panels ({@code [j / NR][k][j % NR]}): each
      * panel is one sequential stream. Four k at a time into separate sums hides the FMA latency.
      */
-    static void vectorTimesMatrix(float[] x, int xOffset, int depth, float[] w, int cols, float[] y, int yOffset) {
-        for (int j = 0; j < cols; j += NR) {
+    static void vectorTimesMatrix(float[] x, int xOffset, int depth, float[] w, int fromCol, int toCol, float[] y,
+                                  int yOffset) {
+        for (int j = fromCol; j < toCol; j += NR) {
             int panel = j * depth;
             FloatVector s00 = FloatVector.zero(S);
             FloatVector s01 = s00;

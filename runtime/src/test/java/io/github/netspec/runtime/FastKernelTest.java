@@ -189,7 +189,7 @@ class FastKernelTest {
         }
     }
 
-    private static List<ConvKernel.Algorithm> applicable(ConvGeometry g) {
+    static List<ConvKernel.Algorithm> applicable(ConvGeometry g) {
         List<ConvKernel.Algorithm> algorithms = new ArrayList<>(List.of(ConvKernel.Algorithm.DIRECT));
         if (g.paddingMode() == PaddingMode.ZEROS) {
             algorithms.add(ConvKernel.Algorithm.GEMM);
@@ -200,7 +200,7 @@ class FastKernelTest {
         return algorithms;
     }
 
-    private static float[] randoms(Random random, int count) {
+    static float[] randoms(Random random, int count) {
         float[] values = new float[count];
         for (int i = 0; i < count; i++) {
             values[i] = (float) random.nextGaussian();

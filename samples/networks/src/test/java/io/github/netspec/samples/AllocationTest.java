@@ -5,25 +5,33 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.lang.management.ManagementFactory;
 import java.lang.reflect.Method;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@code predict} into the caller's array allocates nothing once a thread has warmed up: every intermediate
- * tensor lives in the thread's planned arena, every kernel's scratch is reused. Measured with HotSpot's
- * per-thread allocation counter, so a single boxed value or lambda anywhere in the path fails it.
+ * tensor lives in the thread's planned arena, every kernel's scratch is reused, and handing a layer to worker
+ * threads creates no task objects. Measured with HotSpot's per-thread allocation counter, on the calling
+ * thread and on every netspec worker, so a single boxed value or lambda anywhere in the path fails it.
  */
 class AllocationTest {
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("io.github.netspec.samples.PyTorchReferenceTest#networks")
-    void steadyStatePredictAllocatesNothing(String name) throws Exception {
+    static Stream<Arguments> networksAndThreads() throws Exception {
+        return PyTorchReferenceTest.networks().flatMap(name -> Stream.of(Arguments.of(name, 1), Arguments.of(name, 2)));
+    }
+
+    @ParameterizedTest(name = "{0} on {1} threads")
+    @MethodSource("networksAndThreads")
+    void steadyStatePredictAllocatesNothing(String name, int teamSize) throws Exception {
         var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         assumeTrue(threads.isThreadAllocatedMemorySupported(), "this JVM cannot count allocated bytes");
         threads.setThreadAllocatedMemoryEnabled(true);
         PyTorchReferenceTest.Reference reference = PyTorchReferenceTest.Reference.load(name);
         Class<?> type = reference.type();
-        Object network = reference.network();
+        Object network = type.getMethod("withThreads", int.class).invoke(reference.network(), teamSize);
         int batch = 2;
         float[] input = new float[batch * reference.inputSize()];
         float[] output = new float[batch * reference.outputSize()];
@@ -35,14 +43,30 @@ class AllocationTest {
         for (int warmUp = 0; warmUp < 20; warmUp++) {
             predictor.predict(input, batch, output);
         }
-        long tid = Thread.currentThread().getId();
-        long before = threads.getThreadAllocatedBytes(tid);
+        // The array-valued query allocates its result, so it runs outside the caller's measured window.
+        long[] workers = workers();
+        long workersBefore = sum(threads.getThreadAllocatedBytes(workers));
+        long caller = Thread.currentThread().getId();
+        long callerBefore = threads.getThreadAllocatedBytes(caller);
         for (int call = 0; call < 20; call++) {
             predictor.predict(input, batch, output);
         }
-        long allocated = threads.getThreadAllocatedBytes(tid) - before;
-        assertEquals(0, allocated, name + " allocated " + allocated + " bytes in 20 calls of predict(input, "
-                + batch + ", output)");
+        long allocated = threads.getThreadAllocatedBytes(caller) - callerBefore;
+        allocated += sum(threads.getThreadAllocatedBytes(workers)) - workersBefore;
+        assertEquals(0, allocated, name + " on " + teamSize + " threads allocated " + allocated
+                + " bytes in 20 calls of predict(input, " + batch + ", output)");
+    }
+
+    /** Every live netspec worker (other tests' teams too: idle, they allocate nothing). */
+    private static long[] workers() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("netspec-worker-"))
+                .mapToLong(Thread::getId)
+                .toArray();
+    }
+
+    private static long sum(long[] values) {
+        return LongStream.of(values).sum();
     }
 
     interface Predictor {

@@ -1,5 +1,6 @@
 package io.github.netspec.samples;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -89,6 +90,22 @@ class PyTorchReferenceTest {
         for (int s = 0; s < samples; s++) {
             assertClose(name + " in a batch of " + samples, s, reference.expectedFor(s),
                     Arrays.copyOfRange(actual, s * outputSize, (s + 1) * outputSize));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("networks")
+    void threadsChangeNoBit(String name) throws Exception {
+        Reference reference = Reference.load(name);
+        Method predict = reference.type().getMethod("predict", float[].class, int.class, float[].class);
+        int samples = reference.samples();
+        float[] alone = new float[samples * reference.outputSize()];
+        predict.invoke(reference.network(), reference.inputs(), samples, alone);
+        for (int threads : new int[] {2, 3}) {
+            Object team = reference.type().getMethod("withThreads", int.class).invoke(reference.network(), threads);
+            float[] shared = new float[alone.length];
+            predict.invoke(team, reference.inputs(), samples, shared);
+            assertArrayEquals(alone, shared, name + " on " + threads + " threads");
         }
     }
 

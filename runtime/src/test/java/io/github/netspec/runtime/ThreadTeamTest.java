@@ -1,0 +1,208 @@
+package io.github.netspec.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Sharing a layer among threads must not change a single bit of its output: every output value is summed by
+ * one task in the same order whatever the split. The build runs this class on both kernel paths.
+ */
+class ThreadTeamTest {
+
+    static Stream<ConvGeometry> geometries() {
+        return Stream.concat(FastKernelTest.geometries(), Stream.of(
+                // 7x7 pixels are one column block: a team needs the output channels split to share it
+                new ConvGeometry(64, 7, 7, 100, 7, 7, 3, 3, 1, 1, 1, 1, 1, 1, 1, PaddingMode.ZEROS),
+                // one column block, two groups, a partial last panel in each
+                new ConvGeometry(32, 9, 9, 46, 9, 9, 3, 3, 1, 1, 1, 1, 1, 1, 2, PaddingMode.ZEROS)));
+    }
+
+    @ParameterizedTest
+    @MethodSource("geometries")
+    void anySplitOfAConvolutionGivesTheSameBits(ConvGeometry g) {
+        Random random = new Random(g.hashCode());
+        float[] weight = FastKernelTest.randoms(random, g.weightSize());
+        float[] bias = FastKernelTest.randoms(random, g.outChannels());
+        for (int batch : new int[] {1, 3}) {
+            float[] in = FastKernelTest.randoms(random, batch * g.inSize());
+            for (ConvKernel.Algorithm algorithm : FastKernelTest.applicable(g)) {
+                ConvKernel kernel = ConvKernel.create(algorithm, g, weight, bias, null, Activation.RELU, 0f);
+                assertSplitsAgree(g + " by " + algorithm + " at batch " + batch, kernel, in, batch * g.outSize(), batch);
+            }
+        }
+    }
+
+    @Test
+    void anySplitOfADenseLayerGivesTheSameBits() {
+        Random random = new Random(5);
+        int inFeatures = 700;
+        int outFeatures = 300;
+        DenseKernel kernel = DenseKernel.create(inFeatures, outFeatures, FastKernelTest.randoms(random, inFeatures * outFeatures),
+                FastKernelTest.randoms(random, outFeatures), Activation.HARDSWISH, 0f);
+        for (int batch : new int[] {1, 2, 7, 13}) {
+            float[] in = FastKernelTest.randoms(random, batch * inFeatures);
+            assertSplitsAgree("dense at batch " + batch, kernel, in, batch * outFeatures, batch);
+        }
+    }
+
+    /**
+     * The kernel alone on one thread, against: its split for 3 threads run backwards on one thread (the split
+     * itself, whatever the scheduling), and teams of 2 and 3 threads (the hand-off).
+     */
+    private static void assertSplitsAgree(String what, TaskKernel kernel, float[] in, int outSize, int batch) {
+        float[] expected = new float[outSize];
+        kernel.forward(in, 0, expected, 0, batch, scratchFor(kernel));
+
+        float[] backwards = new float[outSize];
+        Scratch scratch = scratchFor(kernel);
+        for (int task = kernel.tasks(batch, 3) - 1; task >= 0; task--) {
+            kernel.run(task, task + 1, 3, in, 0, backwards, 0, batch, scratch);
+        }
+        assertArrayEquals(expected, backwards, what + ", split for 3 threads and run backwards");
+
+        for (int threads : new int[] {2, 3}) {
+            try (ThreadTeam team = ThreadTeam.of(threads)) {
+                float[] out = new float[outSize];
+                team.forward(kernel, in, 0, out, 0, batch, scratchFor(kernel));
+                assertArrayEquals(expected, out, what + ", " + threads + " threads");
+            }
+        }
+    }
+
+    private static Scratch scratchFor(TaskKernel kernel) {
+        return new Scratch(kernel.scratchSize(), kernel.accumulatorWidth());
+    }
+
+    @Test
+    void workersTakeTasksAndEveryTaskRunsOnce() {
+        int tasks = 64;
+        AtomicIntegerArray runs = new AtomicIntegerArray(tasks);
+        Set<Thread> threads = ConcurrentHashMap.newKeySet();
+        CountDownLatch twoThreadsSeen = new CountDownLatch(2);
+        TaskKernel kernel = new FakeKernel(tasks) {
+            @Override
+            void task(int task) throws InterruptedException {
+                runs.incrementAndGet(task);
+                if (threads.add(Thread.currentThread())) {
+                    twoThreadsSeen.countDown();
+                }
+                // The first tasks wait for a second thread to turn up, so the test does not depend on timing.
+                twoThreadsSeen.await(10, TimeUnit.SECONDS);
+            }
+        };
+        try (ThreadTeam team = ThreadTeam.of(2)) {
+            assertEquals(2, team.threads());
+            team.forward(kernel, new float[0], 0, new float[0], 0, 1, new Scratch(0, 0));
+        }
+        for (int task = 0; task < tasks; task++) {
+            assertEquals(1, runs.get(task), "task " + task + " ran " + runs.get(task) + " times");
+        }
+        assertEquals(2, threads.size(), "threads that ran tasks: " + threads);
+    }
+
+    @Test
+    void aFailingTaskFailsTheCallAndTheTeamGoesOn() {
+        TaskKernel failing = new FakeKernel(16) {
+            @Override
+            void task(int task) {
+                throw new ArithmeticException("task " + task);
+            }
+        };
+        try (ThreadTeam team = ThreadTeam.of(2)) {
+            ArithmeticException thrown = assertThrows(ArithmeticException.class,
+                    () -> team.forward(failing, new float[0], 0, new float[0], 0, 1, new Scratch(0, 0)));
+            assertTrue(thrown.getMessage().startsWith("task "), thrown.getMessage());
+
+            AtomicIntegerArray runs = new AtomicIntegerArray(16);
+            team.forward(new FakeKernel(16) {
+                @Override
+                void task(int task) {
+                    runs.incrementAndGet(task);
+                }
+            }, new float[0], 0, new float[0], 0, 1, new Scratch(0, 0));
+            for (int task = 0; task < 16; task++) {
+                assertEquals(1, runs.get(task));
+            }
+        }
+    }
+
+    @Test
+    void teamSizesAreCheckedAndOneThreadIsTheCaller() {
+        IllegalArgumentException zero = assertThrows(IllegalArgumentException.class, () -> ThreadTeam.of(0));
+        assertEquals("a thread team needs at least 1 thread, not 0; use 1 to run on the calling thread alone",
+                zero.getMessage());
+        assertSame(ThreadTeam.single(), ThreadTeam.of(1));
+        assertEquals(1, ThreadTeam.single().threads());
+    }
+
+    @Test
+    void aClosedTeamSaysSo() {
+        ThreadTeam team = ThreadTeam.of(2);
+        team.close();
+        IllegalStateException closed = assertThrows(IllegalStateException.class,
+                () -> team.forward(new FakeKernel(4) {
+                    @Override
+                    void task(int task) {}
+                }, new float[0], 0, new float[0], 0, 1, new Scratch(0, 0)));
+        assertEquals("this thread team was closed; make a new one", closed.getMessage());
+    }
+
+    /** A kernel of {@code tasks} tasks, each large enough for a team to share. */
+    private abstract static class FakeKernel implements TaskKernel {
+        private final int tasks;
+
+        FakeKernel(int tasks) {
+            this.tasks = tasks;
+        }
+
+        abstract void task(int task) throws Exception;
+
+        @Override
+        public int tasks(int batch, int threads) {
+            return tasks;
+        }
+
+        @Override
+        public void run(int from, int to, int threads, float[] in, int inOffset, float[] out, int outOffset,
+                        int batch, Scratch scratch) {
+            for (int task = from; task < to; task++) {
+                try {
+                    task(task);
+                } catch (RuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+
+        @Override
+        public long multiplyAdds(int batch) {
+            return ThreadTeam.MIN_PARALLEL_WORK * tasks;
+        }
+
+        @Override
+        public int scratchSize() {
+            return 0;
+        }
+
+        @Override
+        public int accumulatorWidth() {
+            return 0;
+        }
+    }
+}
