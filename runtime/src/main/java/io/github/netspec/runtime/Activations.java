@@ -27,6 +27,10 @@ public final class Activations {
 
     /** The same over {@code x[from, to)}. */
     public static void relu6(float[] x, int from, int to) {
+        if (Simd.VECTOR) {
+            VectorKernels.clamp(x, from, to, 0f, 6f); // the nested choice below does not auto-vectorize
+            return;
+        }
         for (int i = from; i < to; i++) {
             x[i] = x[i] < 0f ? 0f : x[i] > 6f ? 6f : x[i];
         }

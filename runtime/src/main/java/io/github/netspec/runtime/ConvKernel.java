@@ -38,6 +38,8 @@ public final class ConvKernel implements TaskKernel {
     private final int depth;      // input channels per group × kernel area: K
     private final int columns;    // output pixels: N
     private final int columnBlocks;
+    /** Depthwise: where kernel column kx reads in the phase planes, relative to the output column. */
+    private final int[] tapOffsets;
 
     private ConvKernel(Algorithm algorithm, ConvGeometry g, float[] weights, float[] bias, Activation activation,
                        float alpha) {
@@ -51,6 +53,11 @@ public final class ConvKernel implements TaskKernel {
         this.depth = g.inChannels() / g.groups() * g.kernelHeight() * g.kernelWidth();
         this.columns = g.outHeight() * g.outWidth();
         this.columnBlocks = (columns + Gemm.NC - 1) / Gemm.NC;
+        this.tapOffsets = new int[g.kernelWidth()];
+        for (int kx = 0; kx < g.kernelWidth(); kx++) {
+            int tap = kx * g.dilationWidth();
+            tapOffsets[kx] = tap % g.strideWidth() * g.inHeight() * phaseWidth() + tap / g.strideWidth();
+        }
     }
 
     /** The algorithm that suits a geometry; the generator asks this at build time and bakes the answer in. */
@@ -134,7 +141,11 @@ public final class ConvKernel implements TaskKernel {
 
     @Override
     public int scratchSize() {
-        return algorithm == Algorithm.GEMM ? Gemm.KC * Gemm.NC + Gemm.MR * Gemm.NR : 0;
+        return switch (algorithm) {
+            case GEMM -> Gemm.KC * Gemm.NC + Gemm.MR * Gemm.NR;
+            case DEPTHWISE -> depthwiseScratch();
+            case DIRECT -> 0;
+        };
     }
 
     @Override
@@ -176,7 +187,7 @@ public final class ConvKernel implements TaskKernel {
         for (int task = from; task < to; task++) {
             switch (algorithm) {
                 case GEMM -> gemmTask(task, rowChunks, in, inOffset, out, outOffset, scratch);
-                case DEPTHWISE -> depthwiseTask(task, in, inOffset, out, outOffset);
+                case DEPTHWISE -> depthwiseTask(task, in, inOffset, out, outOffset, scratch);
                 case DIRECT -> directTask(task, in, inOffset, out, outOffset);
             }
         }
@@ -288,52 +299,89 @@ public final class ConvKernel implements TaskKernel {
 
     // ---- depthwise ---------------------------------------------------------------------------------------------
 
-    /** One output channel of one sample, row by row so the row being summed stays in L1. */
-    private void depthwiseTask(int task, float[] in, int inOffset, float[] out, int outOffset) {
+    /**
+     * One output channel of one sample. The input plane is first copied into the scratch as {@code stride}
+     * phase planes, zero-padded: phase p's row iy holds the padded input columns {@code q·stride + p}. Output
+     * column ox then reads tap kx at {@code phase[(kx·dilation) % stride][ox + (kx·dilation) / stride]}, a
+     * unit-stride run with no edge cases, so each output row is one vectorizable loop per tap, whatever the
+     * stride, dilation or padding. Copying the plane costs one read per input value; the taps read each
+     * value about kernel-area times.
+     */
+    private void depthwiseTask(int task, float[] in, int inOffset, float[] out, int outOffset, Scratch scratch) {
         int channel = task % g.outChannels();
         int sample = task / g.outChannels();
         int multiplier = g.outChannels() / g.inChannels();
         int plane = inOffset + sample * g.inSize() + channel / multiplier * g.inHeight() * g.inWidth();
+        float[] phases = scratch.floats;
+        int phaseWidth = phaseWidth();
+        copyPhases(in, plane, phases, phaseWidth);
         int filter = channel * g.kernelHeight() * g.kernelWidth();
         int outWidth = g.outWidth();
-        int stride = g.strideWidth();
         for (int oy = 0; oy < g.outHeight(); oy++) {
             int row = outOffset + sample * g.outSize() + (channel * g.outHeight() + oy) * outWidth;
+            if (Simd.VECTOR) {
+                int top = oy * g.strideHeight() - g.padTop();
+                // The kernel rows whose input row top + ky·dilation lies inside the plane.
+                int kyFrom = Math.min(g.kernelHeight(), Math.max(0, Math.floorDiv(-top + g.dilationHeight() - 1,
+                        g.dilationHeight())));
+                int kyTo = Math.max(kyFrom, Math.min(g.kernelHeight(),
+                        Math.floorDiv(g.inHeight() - 1 - top, g.dilationHeight()) + 1));
+                VectorKernels.depthwiseRow(phases, top * phaseWidth, g.dilationHeight() * phaseWidth, kyFrom, kyTo,
+                        tapOffsets, weights, filter, bias[channel], out, row, outWidth, depthwiseScratch() - Gemm.NR);
+                activation.apply(out, row, row + outWidth, alpha);
+                continue;
+            }
             Arrays.fill(out, row, row + outWidth, bias[channel]);
             for (int ky = 0; ky < g.kernelHeight(); ky++) {
                 int iy = oy * g.strideHeight() - g.padTop() + ky * g.dilationHeight();
                 if (iy < 0 || iy >= g.inHeight()) {
                     continue;
                 }
-                int source = plane + iy * g.inWidth();
                 for (int kx = 0; kx < g.kernelWidth(); kx++) {
-                    float w = weights[filter + ky * g.kernelWidth() + kx];
-                    int shift = kx * g.dilationWidth() - g.padLeft();
-                    // Output columns whose input column ox·stride + shift lies inside the row.
-                    int lo = Math.max(0, Math.floorDiv(-shift + stride - 1, stride));
-                    int hi = Math.min(outWidth, Math.floorDiv(g.inWidth() - 1 - shift, stride) + 1);
-                    if (lo >= hi) {
-                        continue;
-                    }
-                    if (stride == 1) {
-                        axpy(w, in, source + shift + lo, out, row + lo, hi - lo);
-                    } else {
-                        for (int ox = lo; ox < hi; ox++) {
-                            out[row + ox] += w * in[source + ox * stride + shift];
-                        }
-                    }
+                    int source = tapOffsets[kx] + iy * phaseWidth;
+                    axpy(weights[filter + ky * g.kernelWidth() + kx], phases, source, out, row, outWidth);
                 }
             }
             activation.apply(out, row, row + outWidth, alpha);
         }
     }
 
-    /** {@code y[i] += a·x[i]}: x and y are often the same arena, which HotSpot will not auto-vectorize. */
-    private static void axpy(float a, float[] x, int xOffset, float[] y, int yOffset, int count) {
-        if (Simd.VECTOR) {
-            VectorKernels.axpy(a, x, xOffset, y, yOffset, count);
-            return;
+    /** Columns of a phase row: every output column plus the reach of the widest tap. */
+    private int phaseWidth() {
+        return g.outWidth() + (g.kernelWidth() - 1) * g.dilationWidth() / g.strideWidth();
+    }
+
+    /** The phase planes, then NR floats of slack that a last partial vector may read and write. */
+    private int depthwiseScratch() {
+        return g.strideWidth() * g.inHeight() * phaseWidth() + Gemm.NR;
+    }
+
+    /** Phase p, row iy, column q: the input at column {@code q·stride + p - padLeft}, or 0 in the padding. */
+    private void copyPhases(float[] in, int plane, float[] phases, int phaseWidth) {
+        int stride = g.strideWidth();
+        for (int p = 0; p < stride; p++) {
+            int shift = p - g.padLeft();
+            // The columns q whose input column q·stride + shift lies inside the row.
+            int lo = Math.min(phaseWidth, Math.max(0, Math.floorDiv(-shift + stride - 1, stride)));
+            int hi = Math.max(lo, Math.min(phaseWidth, Math.floorDiv(g.inWidth() - 1 - shift, stride) + 1));
+            for (int iy = 0; iy < g.inHeight(); iy++) {
+                int source = plane + iy * g.inWidth() + shift;
+                int target = (p * g.inHeight() + iy) * phaseWidth;
+                Arrays.fill(phases, target, target + lo, 0f);
+                if (stride == 1) {
+                    System.arraycopy(in, source + lo, phases, target + lo, hi - lo);
+                } else {
+                    for (int q = lo; q < hi; q++) {
+                        phases[target + q] = in[source + q * stride];
+                    }
+                }
+                Arrays.fill(phases, target + hi, target + phaseWidth, 0f);
+            }
         }
+    }
+
+    /** {@code y[i] += a·x[i]}: the scalar path's loop over one output row for one tap. */
+    private static void axpy(float a, float[] x, int xOffset, float[] y, int yOffset, int count) {
         for (int i = 0; i < count; i++) {
             y[yOffset + i] += a * x[xOffset + i];
         }

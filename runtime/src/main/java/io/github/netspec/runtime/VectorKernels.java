@@ -151,16 +151,86 @@ final class VectorKernels {
         }
     }
 
-    /** {@code y[i] += a·x[i]} for {@code i < count}; x and y may be the same array. */
-    static void axpy(float a, float[] x, int xOffset, float[] y, int yOffset, int count) {
-        FloatVector va = FloatVector.broadcast(S, a);
-        int i = 0;
-        for (int bound = S.loopBound(count); i < bound; i += L) {
-            va.fma(FloatVector.fromArray(S, x, xOffset + i), FloatVector.fromArray(S, y, yOffset + i))
-                    .intoArray(y, yOffset + i);
+    /**
+     * One output row of a depthwise convolution over phase planes (see {@code ConvKernel}): output x is
+     * {@code bias + Σ w[ky][kx]·phases[rowStart + ky·rowStep + tapOffsets[kx] + x]} over ky in
+     * {@code [kyFrom, kyTo)}, summed in (ky, kx) order. Four vectors of outputs at a time keep every tap's
+     * sum in registers and four FMA chains in flight; the row is written once. The last partial vector goes
+     * through {@code phases[tailAt]}.
+     */
+    static void depthwiseRow(float[] phases, int rowStart, int rowStep, int kyFrom, int kyTo, int[] tapOffsets,
+                             float[] w, int filter, float bias, float[] out, int outRow, int count, int tailAt) {
+        int x = 0;
+        for (; x + 4 * L <= count; x += 4 * L) {
+            depthwiseFour(phases, rowStart + x, rowStep, kyFrom, kyTo, tapOffsets, w, filter, bias, out, outRow + x);
         }
-        for (; i < count; i++) {
-            y[yOffset + i] += a * x[xOffset + i];
+        for (; x + L <= count; x += L) {
+            depthwiseOne(phases, rowStart + x, rowStep, kyFrom, kyTo, tapOffsets, w, filter, bias, out, outRow + x);
         }
+        if (x < count) {
+            // A whole vector into the scratch at tailAt, reading past the row (the scratch has a vector of slack
+            // after the planes), and only the valid part copied out: 7×7 rows are all tail.
+            depthwiseOne(phases, rowStart + x, rowStep, kyFrom, kyTo, tapOffsets, w, filter, bias, phases, tailAt);
+            System.arraycopy(phases, tailAt, out, outRow + x, count - x);
+        }
+    }
+
+    /** {@code x[i] = min(max(x[i], low), high)} over {@code [from, to)}; NaN stays NaN. */
+    static void clamp(float[] x, int from, int to, float low, float high) {
+        int i = from;
+        for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
+            FloatVector.fromArray(S, x, i).max(low).min(high).intoArray(x, i);
+        }
+        for (; i < to; i++) {
+            x[i] = Math.min(Math.max(x[i], low), high);
+        }
+    }
+
+    /*
+     * The taps run as one flat loop: with the sums carried through two nested loops, C2 (JDK 17) stopped
+     * intrinsifying fma and boxed every vector, allocating on each tap.
+     */
+
+    private static void depthwiseFour(float[] phases, int start, int rowStep, int kyFrom, int kyTo, int[] tapOffsets,
+                                      float[] w, int filter, float bias, float[] out, int at) {
+        FloatVector s0 = FloatVector.broadcast(S, bias);
+        FloatVector s1 = s0;
+        FloatVector s2 = s0;
+        FloatVector s3 = s0;
+        int width = tapOffsets.length;
+        int row = start + kyFrom * rowStep;
+        int kx = 0;
+        for (int tap = kyFrom * width; tap < kyTo * width; tap++) {
+            int source = row + tapOffsets[kx];
+            FloatVector weight = FloatVector.broadcast(S, w[filter + tap]);
+            s0 = weight.fma(FloatVector.fromArray(S, phases, source), s0);
+            s1 = weight.fma(FloatVector.fromArray(S, phases, source + L), s1);
+            s2 = weight.fma(FloatVector.fromArray(S, phases, source + 2 * L), s2);
+            s3 = weight.fma(FloatVector.fromArray(S, phases, source + 3 * L), s3);
+            if (++kx == width) {
+                kx = 0;
+                row += rowStep;
+            }
+        }
+        s0.intoArray(out, at);
+        s1.intoArray(out, at + L);
+        s2.intoArray(out, at + 2 * L);
+        s3.intoArray(out, at + 3 * L);
+    }
+
+    private static void depthwiseOne(float[] phases, int start, int rowStep, int kyFrom, int kyTo, int[] tapOffsets,
+                                     float[] w, int filter, float bias, float[] out, int at) {
+        FloatVector sum = FloatVector.broadcast(S, bias);
+        int width = tapOffsets.length;
+        int row = start + kyFrom * rowStep;
+        int kx = 0;
+        for (int tap = kyFrom * width; tap < kyTo * width; tap++) {
+            sum = FloatVector.broadcast(S, w[filter + tap]).fma(FloatVector.fromArray(S, phases, row + tapOffsets[kx]), sum);
+            if (++kx == width) {
+                kx = 0;
+                row += rowStep;
+            }
+        }
+        sum.intoArray(out, at);
     }
 }
