@@ -7,8 +7,9 @@ import java.util.Arrays;
  * chose at build time, batch norm folded in, bias and activation applied as the output is written.
  *
  * <p>Work is split into independent tasks that write disjoint parts of the output (a column block of one
- * group of one sample, or one channel of one sample), so several threads can share a layer. Where that gives
- * a team too few tasks (a 7×7 image is one column block), the output channels split as well.
+ * group of one sample, or one channel of one sample), so several threads can share a layer. For a team the
+ * column blocks narrow until every thread has a few; only an image too small for that splits its output
+ * channels as well.
  */
 public final class ConvKernel implements TaskKernel {
 
@@ -37,7 +38,6 @@ public final class ConvKernel implements TaskKernel {
     private final int rows;       // output channels per group: M
     private final int depth;      // input channels per group × kernel area: K
     private final int columns;    // output pixels: N
-    private final int columnBlocks;
     /** Depthwise: where kernel column kx reads in the phase planes, relative to the output column. */
     private final int[] tapOffsets;
 
@@ -52,7 +52,6 @@ public final class ConvKernel implements TaskKernel {
         this.rows = g.outChannels() / g.groups();
         this.depth = g.inChannels() / g.groups() * g.kernelHeight() * g.kernelWidth();
         this.columns = g.outHeight() * g.outWidth();
-        this.columnBlocks = (columns + Gemm.NC - 1) / Gemm.NC;
         this.tapOffsets = new int[g.kernelWidth()];
         for (int kx = 0; kx < g.kernelWidth(); kx++) {
             int tap = kx * g.dilationWidth();
@@ -161,32 +160,54 @@ public final class ConvKernel implements TaskKernel {
     @Override
     public int tasks(int batch, int threads) {
         return switch (algorithm) {
-            case GEMM -> batch * g.groups() * columnBlocks * rowChunks(batch, threads);
+            case GEMM -> {
+                int blocks = columnBlocks(blockWidth(batch, threads));
+                yield batch * g.groups() * blocks * rowChunks(batch, threads, blocks);
+            }
             case DEPTHWISE -> batch * g.outChannels();
             case DIRECT -> batch;
         };
     }
 
     /**
-     * Pieces the output channels of one column block split into: one for a single thread, since each piece
-     * packs the block's im2col again; otherwise enough to give every thread a few tasks.
+     * Output columns per task: NC for one thread; for a team, narrower (whole NR tiles) until every thread has
+     * a few blocks. A narrower block packs only its own im2col columns and reads the weights once more, as
+     * the NC blocking does anyway, so the split costs next to nothing. (Splitting output channels instead
+     * repacks the whole block per piece: a 14×14 layer ran no faster on two threads than on one.)
      */
-    private int rowChunks(int batch, int threads) {
+    private int blockWidth(int batch, int threads) {
         if (threads == 1) {
+            return Gemm.NC;
+        }
+        int perSample = batch * g.groups();
+        int blocksWanted = (TASKS_PER_THREAD * threads + perSample - 1) / perSample;
+        int width = Gemm.roundUp((columns + blocksWanted - 1) / blocksWanted, Gemm.NR);
+        return Math.max(Gemm.NR, Math.min(Gemm.NC, width));
+    }
+
+    private int columnBlocks(int blockWidth) {
+        return (columns + blockWidth - 1) / blockWidth;
+    }
+
+    /** Pieces the output channels split into: only when single-tile blocks still leave a thread without two. */
+    private int rowChunks(int batch, int threads, int blocks) {
+        int tasks = batch * g.groups() * blocks;
+        if (threads == 1 || tasks >= 2 * threads) {
             return 1;
         }
-        int blocks = batch * g.groups() * columnBlocks;
-        int wanted = (TASKS_PER_THREAD * threads + blocks - 1) / blocks;
+        int wanted = (TASKS_PER_THREAD * threads + tasks - 1) / tasks;
         return Math.max(1, Math.min(Gemm.panels(rows), wanted));
     }
 
     @Override
     public void run(int from, int to, int threads, float[] in, int inOffset, float[] out, int outOffset, int batch,
                     Scratch scratch) {
-        int rowChunks = algorithm == Algorithm.GEMM ? rowChunks(batch, threads) : 1;
+        int blockWidth = blockWidth(batch, threads);
+        int blocks = columnBlocks(blockWidth);
+        int rowChunks = algorithm == Algorithm.GEMM ? rowChunks(batch, threads, blocks) : 1;
         for (int task = from; task < to; task++) {
             switch (algorithm) {
-                case GEMM -> gemmTask(task, rowChunks, in, inOffset, out, outOffset, scratch);
+                case GEMM -> gemmTask(task, blockWidth, blocks, rowChunks, in, inOffset, out, outOffset, scratch);
                 case DEPTHWISE -> depthwiseTask(task, in, inOffset, out, outOffset, scratch);
                 case DIRECT -> directTask(task, in, inOffset, out, outOffset);
             }
@@ -196,17 +217,17 @@ public final class ConvKernel implements TaskKernel {
     // ---- GEMM ------------------------------------------------------------------------------------------------
 
     /** Output channels of one row chunk of one column block of one group of one sample. */
-    private void gemmTask(int task, int rowChunks, float[] in, int inOffset, float[] out, int outOffset,
-                          Scratch scratch) {
+    private void gemmTask(int task, int blockWidth, int blocks, int rowChunks, float[] in, int inOffset, float[] out,
+                          int outOffset, Scratch scratch) {
         int chunk = task % rowChunks;
-        int block = task / rowChunks % columnBlocks;
-        int group = task / rowChunks / columnBlocks % g.groups();
-        int sample = task / rowChunks / columnBlocks / g.groups();
+        int block = task / rowChunks % blocks;
+        int group = task / rowChunks / blocks % g.groups();
+        int sample = task / rowChunks / blocks / g.groups();
         // Chunks start at panel boundaries, so each keeps whole MR-row tiles.
         int firstRow = chunk * Gemm.panels(rows) / rowChunks * Gemm.MR;
         int endRow = Math.min(rows, (chunk + 1) * Gemm.panels(rows) / rowChunks * Gemm.MR);
-        int n0 = block * Gemm.NC;
-        int nc = Math.min(Gemm.NC, columns - n0);
+        int n0 = block * blockWidth;
+        int nc = Math.min(blockWidth, columns - n0);
         int inChannelsPerGroup = g.inChannels() / g.groups();
         int input = inOffset + sample * g.inSize() + group * inChannelsPerGroup * g.inHeight() * g.inWidth();
         int output = outOffset + sample * g.outSize() + (group * rows + firstRow) * columns + n0;
