@@ -14,6 +14,10 @@ public final class Activations {
 
     /** The same over {@code x[from, to)}. */
     public static void relu(float[] x, int from, int to) {
+        if (Simd.VECTOR) {
+            VectorKernels.clamp(x, from, to, 0f, Float.POSITIVE_INFINITY); // the choice below does not vectorize
+            return;
+        }
         for (int i = from; i < to; i++) {
             // max(x, 0) but keeping NaN, as torch.relu does.
             x[i] = x[i] < 0f ? 0f : x[i];
@@ -28,7 +32,7 @@ public final class Activations {
     /** The same over {@code x[from, to)}. */
     public static void relu6(float[] x, int from, int to) {
         if (Simd.VECTOR) {
-            VectorKernels.clamp(x, from, to, 0f, 6f); // the nested choice below does not auto-vectorize
+            VectorKernels.clamp(x, from, to, 0f, 6f); // the choice below does not vectorize
             return;
         }
         for (int i = from; i < to; i++) {

@@ -277,10 +277,13 @@ public final class ConvKernel implements TaskKernel {
                     packCopy(dst, row, kc, panelWidth, j + lo, in, source + x0 + lo, hi - lo);
                     packZeros(dst, row, kc, panelWidth, j + hi, run - hi);
                 } else {
-                    for (int t = 0; t < run; t++) {
-                        int x = x0 + t * g.strideWidth();
-                        dst[packedIndex(j + t, row, kc, panelWidth)] = x >= 0 && x < width ? in[source + x] : 0f;
-                    }
+                    int stride = g.strideWidth();
+                    // The columns t whose input column x0 + t·stride lies inside the input row.
+                    int lo = Math.min(run, Math.max(0, Math.floorDiv(-x0 + stride - 1, stride)));
+                    int hi = Math.max(lo, Math.min(run, Math.floorDiv(width - 1 - x0, stride) + 1));
+                    packZeros(dst, row, kc, panelWidth, j, lo);
+                    packStrided(dst, row, kc, panelWidth, j + lo, in, source + x0 + lo * stride, stride, hi - lo);
+                    packZeros(dst, row, kc, panelWidth, j + hi, run - hi);
                 }
                 j += run;
             }
@@ -314,6 +317,20 @@ public final class ConvKernel implements TaskKernel {
             System.arraycopy(source, from, dst, packedIndex(column, kk, kc, width), n);
             column += n;
             from += n;
+            count -= n;
+        }
+    }
+
+    private static void packStrided(float[] dst, int kk, int kc, int width, int column, float[] source, int from,
+                                    int stride, int count) {
+        while (count > 0) {
+            int n = Math.min(count, width - column % width);
+            int at = packedIndex(column, kk, kc, width);
+            for (int i = 0; i < n; i++) {
+                dst[at + i] = source[from + i * stride];
+            }
+            column += n;
+            from += n * stride;
             count -= n;
         }
     }

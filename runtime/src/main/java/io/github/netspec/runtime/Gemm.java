@@ -69,7 +69,7 @@ final class Gemm {
      *
      * @param aOffset where panel 0's slice starts; panel p's starts {@code p·panelStride} later
      * @param first this block starts the sum: C starts from the bias instead of from what it holds
-     * @param last this block ends the sum: the activation is applied, tile by tile
+     * @param last this block ends the sum: the activation is applied, a panel's rows at a time
      * @param bias one value per row of C (padded by MR), or null for zero
      */
     static void multiplyBlock(float[] a, int aOffset, int panelStride, int rows, Scratch scratch, int kc, int cols,
@@ -121,13 +121,14 @@ final class Gemm {
                 VectorKernels.tile(a, aPanel, b, bPanel, kc, b, edge, NR, !first, bias, biasRow);
                 copyTile(b, edge, NR, c, cRow + j, ldc, tileRows, tileCols);
             }
-            if (last) {
-                activate(c, cRow + j, ldc, tileRows, tileCols, activation, alpha);
-            }
+        }
+        if (last) {
+            // The panel's rows of this block at once, still in L1: per tile, the calls cost more than relu.
+            activate(c, cRow, ldc, tileRows, cols, activation, alpha);
         }
     }
 
-    /** The activation over a just-written tile, while it is still in L1. */
+    /** The activation over just-written rows of C, while they are still in L1. */
     private static void activate(float[] c, int cOffset, int ldc, int rows, int cols, Activation activation,
                                  float alpha) {
         if (activation == Activation.NONE) {
