@@ -13,9 +13,6 @@ import java.util.Arrays;
  */
 public final class DenseKernel implements TaskKernel {
 
-    /** Tasks per thread a team aims for, so uneven tasks still balance. */
-    private static final int TASKS_PER_THREAD = 4;
-
     private final int inFeatures;
     private final int outFeatures;
     /** outFeatures rounded up to NR. */
@@ -109,7 +106,7 @@ public final class DenseKernel implements TaskKernel {
             return 1;
         }
         int groups = sampleGroups(batch);
-        int wanted = (TASKS_PER_THREAD * threads + groups - 1) / groups;
+        int wanted = (ThreadTeam.TASKS_PER_THREAD * threads + groups - 1) / groups;
         return Math.max(1, Math.min(stride / Gemm.NR, wanted));
     }
 

@@ -148,9 +148,9 @@ final class Gemm {
 
     /**
      * The scalar kernel: {@code sums[i][j] += Σk a[k][i]·b[firstRow + k][j]} for {@code rows} rows of an A panel
-     * and the columns {@code fromCol <= j < toCol}. The innermost loop runs over a whole row with one index into two arrays
-     * (see {@link Scratch}), long enough for HotSpot's vectorized main loop to carry it, while the MR
-     * accumulator rows stay in L1 and B streams through once.
+     * and the columns {@code fromCol <= j < toCol}. The innermost loop runs over a whole row with one index
+     * into two arrays (see {@link Scratch}), long enough for HotSpot's vectorized main loop to carry it, while
+     * the MR accumulator rows stay in L1 and B streams through once.
      */
     static void scalarPanel(float[] a, int aOffset, int rows, float[][] b, int firstRow, int kc, int fromCol,
                             int toCol, float[][] sums) {

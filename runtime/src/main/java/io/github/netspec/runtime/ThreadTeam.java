@@ -22,6 +22,9 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class ThreadTeam implements AutoCloseable {
 
+    /** Tasks per thread a kernel aims for when it splits for a team, so that uneven tasks still balance. */
+    static final int TASKS_PER_THREAD = 4;
+
     /** Below this many multiply-adds in a whole layer (a few microseconds), one thread is faster. */
     static final long MIN_PARALLEL_WORK = 1L << 17;
 
@@ -127,8 +130,8 @@ public final class ThreadTeam implements AutoCloseable {
             }
         }
 
-        void run(TaskKernel kernel, int tasks, int threads, float[] in, int inOffset, float[] out, int outOffset, int batch,
-                 Scratch callerScratch) {
+        void run(TaskKernel kernel, int tasks, int threads, float[] in, int inOffset, float[] out, int outOffset,
+                 int batch, Scratch callerScratch) {
             turn.lock();
             try {
                 if (closed) {

@@ -225,7 +225,8 @@ final class VectorKernels {
         int row = start + kyFrom * rowStep;
         int kx = 0;
         for (int tap = kyFrom * width; tap < kyTo * width; tap++) {
-            sum = FloatVector.broadcast(S, w[filter + tap]).fma(FloatVector.fromArray(S, phases, row + tapOffsets[kx]), sum);
+            FloatVector weight = FloatVector.broadcast(S, w[filter + tap]);
+            sum = weight.fma(FloatVector.fromArray(S, phases, row + tapOffsets[kx]), sum);
             if (++kx == width) {
                 kx = 0;
                 row += rowStep;

@@ -119,11 +119,12 @@ public final class BenchmarkTable {
                     Double ort = millis.get(new Key(network, batch, threadCount, "onnxruntime"));
                     Double scalar = millis.get(new Key(network, batch, threadCount, "netspec scalar"));
                     Double gflops = netspec == null ? null : flopsPerSample * batch / (netspec * 1e6);
+                    Double ofPeak = gflops == null ? null : 100 * gflops / (peakPerCore * threadCount);
                     rows.add(String.join(" | ", Stream.of(
                             "| " + network, b, t,
                             number(netspec, "%.3f"), number(ort, "%.3f"),
                             ratio(ort, netspec), number(gflops, "%.1f"),
-                            gflops == null ? "" : String.format(Locale.ROOT, "%.0f%%", 100 * gflops / (peakPerCore * threadCount)),
+                            number(ofPeak, "%.0f%%"),
                             number(scalar, "%.3f"), ratio(ort, scalar) + " |").toList()));
                 }
             }
