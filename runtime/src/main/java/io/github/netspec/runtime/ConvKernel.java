@@ -178,7 +178,8 @@ public final class ConvKernel implements TaskKernel {
      * Output columns per task: NC for one thread; for a team, narrower (whole NR tiles) until every thread has
      * a few blocks. A narrower block packs only its own im2col columns and reads the weights once more, as
      * the NC blocking does anyway, so the split costs next to nothing. (Splitting output channels instead
-     * repacks the whole block per piece: a 14×14 layer ran no faster on two threads than on one.)
+     * repacks the whole block per piece: ResNet-18's layers with 14×14 outputs ran 0.99–1.13× as fast on two
+     * threads as on one that way, 1.65–1.75× this way.)
      */
     private int blockWidth(int batch, int threads) {
         if (threads == 1) {
@@ -194,7 +195,10 @@ public final class ConvKernel implements TaskKernel {
         return (columns + blockWidth - 1) / blockWidth;
     }
 
-    /** Pieces the output channels split into: only when single-tile blocks still leave a thread without two. */
+    /**
+     * Pieces the output channels split into, each repacking its block: only when the column blocks give fewer
+     * than two tasks per thread (a tiny image, or on the scalar path an image under two full blocks a thread).
+     */
     private int rowChunks(int batch, int threads, int blocks) {
         int tasks = batch * g.groups() * blocks;
         if (threads == 1 || tasks >= 2 * threads) {
