@@ -361,6 +361,7 @@ public final class ConvKernel implements TaskKernel {
         int plane = inOffset + sample * g.inSize() + channel / multiplier * g.inHeight() * g.inWidth();
         float[] phases = scratch.floats;
         int phaseWidth = phaseWidth();
+        int tailAt = depthwiseScratch() - Gemm.NR;
         copyPhases(in, plane, phases, phaseWidth);
         int filter = channel * g.kernelHeight() * g.kernelWidth();
         int outWidth = g.outWidth();
@@ -374,7 +375,7 @@ public final class ConvKernel implements TaskKernel {
                 int kyTo = Math.max(kyFrom, Math.min(g.kernelHeight(),
                         Math.floorDiv(g.inHeight() - 1 - top, g.dilationHeight()) + 1));
                 VectorKernels.depthwiseRow(phases, top * phaseWidth, g.dilationHeight() * phaseWidth, kyFrom, kyTo,
-                        tapOffsets, weights, filter, bias[channel], out, row, outWidth, depthwiseScratch() - Gemm.NR);
+                        tapOffsets, weights, filter, bias[channel], out, row, outWidth, tailAt);
                 activation.apply(out, row, row + outWidth, alpha);
                 continue;
             }

@@ -60,6 +60,13 @@ class PyTorchReferenceTest {
         float[] expectedFor(int sample) {
             return Arrays.copyOfRange(expected, sample * outputSize, (sample + 1) * outputSize);
         }
+
+        /** Every reference input as one batch through {@code predict(input, batch, output)} of {@code view}. */
+        float[] predictAll(Object view) throws Exception {
+            float[] outputs = new float[samples() * outputSize];
+            type.getMethod("predict", float[].class, int.class, float[].class).invoke(view, inputs, samples(), outputs);
+            return outputs;
+        }
     }
 
     @ParameterizedTest(name = "{0}")
@@ -82,11 +89,9 @@ class PyTorchReferenceTest {
     @MethodSource("networks")
     void aWholeBatchMatchesPyTorch(String name) throws Exception {
         Reference reference = Reference.load(name);
-        Method predict = reference.type().getMethod("predict", float[].class, int.class, float[].class);
         int samples = reference.samples();
         int outputSize = reference.outputSize();
-        float[] actual = new float[samples * outputSize];
-        predict.invoke(reference.network(), reference.inputs(), samples, actual);
+        float[] actual = reference.predictAll(reference.network());
         for (int s = 0; s < samples; s++) {
             assertClose(name + " in a batch of " + samples, s, reference.expectedFor(s),
                     Arrays.copyOfRange(actual, s * outputSize, (s + 1) * outputSize));
@@ -97,15 +102,10 @@ class PyTorchReferenceTest {
     @MethodSource("networks")
     void threadsChangeNoBit(String name) throws Exception {
         Reference reference = Reference.load(name);
-        Method predict = reference.type().getMethod("predict", float[].class, int.class, float[].class);
-        int samples = reference.samples();
-        float[] alone = new float[samples * reference.outputSize()];
-        predict.invoke(reference.network(), reference.inputs(), samples, alone);
+        float[] alone = reference.predictAll(reference.network());
         for (int threads : new int[] {2, 3}) {
             Object team = reference.type().getMethod("withThreads", int.class).invoke(reference.network(), threads);
-            float[] shared = new float[alone.length];
-            predict.invoke(team, reference.inputs(), samples, shared);
-            assertArrayEquals(alone, shared, name + " on " + threads + " threads");
+            assertArrayEquals(alone, reference.predictAll(team), name + " on " + threads + " threads");
         }
     }
 
