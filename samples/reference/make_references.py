@@ -10,6 +10,7 @@ to commit get only their parameter count.
 Run from the repository root:  /usr/bin/python3 samples/reference/make_references.py
 Needs Debian's python3-torch. Deterministic: the same torch version writes the same files.
 """
+import math
 import os
 import sys
 
@@ -254,6 +255,32 @@ def flatten_state(model):
     return {k.replace(".inner.", "."): v for k, v in safetensors_io.state_dict_arrays(model).items()}
 
 
+# The inputs the torchvision models are counted on; their .net files declare the same. VggLike and
+# StridedBnNet above list only the layers with parameters, so they cannot run and have no MAC count.
+COUNT_ONLY_INPUTS = {"ResNet18": (3, 224, 224), "MobileNetV2": (3, 224, 224)}
+
+
+def count_macs(model, input_shape):
+    """Multiply-accumulates per sample of every convolution and linear layer, from the shapes PyTorch
+    produces: each output value of a convolution costs in_channels/groups * kernel area, of a linear layer
+    in_features. Biases, pooling and element-wise layers are not counted, as torchinfo and fvcore do not."""
+    total = [0]
+
+    def hook(module, inputs, output):
+        if isinstance(module, (nn.Conv1d, nn.Conv2d)):
+            total[0] += output[0].numel() * module.in_channels // module.groups * math.prod(module.kernel_size)
+        else:
+            total[0] += output[0].numel() * module.in_features
+
+    layers = [m for m in model.modules() if isinstance(m, (nn.Conv1d, nn.Conv2d, nn.Linear))]
+    handles = [m.register_forward_hook(hook) for m in layers]
+    with torch.no_grad():
+        model(torch.zeros(1, *input_shape))
+    for handle in handles:
+        handle.remove()
+    return total[0]
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     counts = []
@@ -261,9 +288,11 @@ def main():
         torch.manual_seed(1000 + index)
         model, input_shape = build()
         model.eval()
-        counts.append(f"{name} {sum(p.numel() for p in model.parameters())}")
+        runnable_shape = input_shape or COUNT_ONLY_INPUTS.get(name)
+        macs = count_macs(model, runnable_shape) if runnable_shape else "-"
+        counts.append(f"{name} {sum(p.numel() for p in model.parameters())} {macs}")
         if input_shape is None:
-            continue  # weights of hundreds of megabytes: only the parameter count is checked
+            continue  # weights of hundreds of megabytes: only the counts are checked
         randomize_batch_norms(model)
         x = torch.randn(3, *input_shape)
         with torch.no_grad():
@@ -275,7 +304,8 @@ def main():
                             {"input": x.numpy(), "output": y.reshape(samples, -1).numpy()})
         print(f"{name}: input {list(x.shape)} output {list(y.shape)}")
     with open(os.path.join(OUT, "parameter_counts.txt"), "w") as out:
-        out.write("# network, then sum(p.numel() for p in model.parameters()) in PyTorch\n")
+        out.write("# network, sum(p.numel() for p in model.parameters()), then multiply-accumulates per sample"
+                  " (count_macs; - where the model cannot run), in PyTorch\n")
         out.write("\n".join(counts) + "\n")
 
 

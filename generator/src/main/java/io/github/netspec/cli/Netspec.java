@@ -2,19 +2,31 @@ package io.github.netspec.cli;
 
 import io.github.netspec.generator.GeneratedSources;
 import io.github.netspec.generator.NetCompiler;
+import io.github.netspec.generator.Plan;
+import io.github.netspec.report.Diagram;
+import io.github.netspec.report.DiagramLayout;
+import io.github.netspec.report.HtmlReport;
+import io.github.netspec.report.Summarizer;
+import io.github.netspec.report.Summary;
+import io.github.netspec.report.SummaryJson;
+import io.github.netspec.report.SummaryTable;
+import io.github.netspec.report.SvgDiagram;
 import io.github.netspec.syntax.Diagnostic;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import javax.lang.model.SourceVersion;
 
 /**
  * The {@code netspec} command line: {@code check} prints the diagnostics of spec files, {@code generate}
- * writes their Java classes. Exit status: 0 when there is no error (warnings allowed), 1 when a spec has
+ * writes their Java classes, {@code summary}, {@code diagram} and {@code report} show their networks. Exit status: 0 when there is no error (warnings allowed), 1 when a spec has
  * an error, 2 for bad usage or a file that cannot be read or written, 3 for a bug in netspec itself.
  */
 public final class Netspec {
@@ -28,16 +40,28 @@ public final class Netspec {
     private static final String USAGE_TEXT = """
             usage: netspec check [--fail-on-warning] FILE...
                    netspec generate -d DIR [-p PACKAGE] FILE...
+                   netspec summary [--json] FILE...
+                   netspec diagram [--network NAME] [-o FILE.svg] FILE...
+                   netspec report -o FILE.html [--title TITLE] FILE...
                    netspec --help | --version
 
             commands:
               check       check the specs and print every error and warning, as path:line:col: error: ...
               generate    check the specs, then write one Java class per network under DIR
                           (in folders that mirror the package); writes nothing if any spec has an error
+              summary     a table per network: each layer's output shape, resolved padding, parameters,
+                          multiply-accumulates, receptive field and jump, activation bytes; then the totals
+                          and the activation memory the buffer plan needs against one array per tensor
+              diagram     an SVG of one network: a box per layer, an arrow per edge (flow, from, add, concat)
+              report      one self-contained HTML page with every network's summary and diagram
 
             options:
               -d DIR              where generate writes (required)
               -p PACKAGE          the Java package of the generated classes (default: the unnamed package)
+              -o FILE             where diagram (default: standard output) or report writes
+              --json              summary as JSON, in the stable schema netspec-summary/1 (docs/summary.md)
+              --network NAME      which network diagram draws, when the files declare more than one
+              --title TITLE       the report's heading (default: netspec report)
               --fail-on-warning   exit with 1 when there are warnings, as when there are errors
 
             exit status: 0 no errors (warnings allowed), 1 errors in a spec, 2 bad usage or unreadable file,
@@ -74,6 +98,9 @@ public final class Netspec {
         return switch (args[0]) {
             case "check" -> check(rest);
             case "generate" -> generate(rest);
+            case "summary" -> summary(rest);
+            case "diagram" -> diagram(rest);
+            case "report" -> report(rest);
             case "-h", "--help", "help" -> {
                 out.print(USAGE_TEXT);
                 yield OK;
@@ -88,13 +115,11 @@ public final class Netspec {
 
     private int check(List<String> args) {
         Options options = Options.parse(args);
-        if (options.problem() != null) {
-            return usage(options.problem());
+        String problem = options.problem() != null ? options.problem() : options.onlyAllowed("check", "--fail-on-warning");
+        if (problem != null) {
+            return usage(problem);
         }
-        if (options.outputDirectory() != null || options.packageName() != null) {
-            return usage("check writes nothing; -d and -p belong to generate");
-        }
-        NetCompiler.Result result = compile(options, false);
+        NetCompiler.Result result = compile(options, Stage.CHECK);
         if (result == null) {
             return USAGE;
         }
@@ -103,8 +128,10 @@ public final class Netspec {
 
     private int generate(List<String> args) {
         Options options = Options.parse(args);
-        if (options.problem() != null) {
-            return usage(options.problem());
+        String problem = options.problem() != null ? options.problem()
+                : options.onlyAllowed("generate", "-d", "-p", "--fail-on-warning");
+        if (problem != null) {
+            return usage(problem);
         }
         if (options.outputDirectory() == null) {
             return usage("generate needs -d DIR, the folder to write the Java classes to");
@@ -113,7 +140,7 @@ public final class Netspec {
         if (!packageName.isEmpty() && !SourceVersion.isName(packageName)) {
             return usage("'" + packageName + "' is not a valid Java package name");
         }
-        NetCompiler.Result result = compile(options.withPackage(packageName), true);
+        NetCompiler.Result result = compile(options.withPackage(packageName), Stage.GENERATE);
         if (result == null) {
             return USAGE;
         }
@@ -137,8 +164,112 @@ public final class Netspec {
         return OK;
     }
 
-    /** Reads the files, checks them and, if asked, generates; null after reporting a file that cannot be read. */
-    private NetCompiler.Result compile(Options options, boolean generate) {
+    private int summary(List<String> args) {
+        Options options = Options.parse(args);
+        String problem = options.problem() != null ? options.problem() : options.onlyAllowed("summary", "--json");
+        if (problem != null) {
+            return usage(problem);
+        }
+        Summaries planned = summaries(options);
+        if (planned.status() != OK) {
+            return planned.status();
+        }
+        List<Summary> summaries = planned.summaries();
+        if (options.json()) {
+            out.print(SummaryJson.render(summaries));
+        } else {
+            out.print(summaries.stream().map(SummaryTable::render).collect(Collectors.joining("\n")));
+        }
+        return OK;
+    }
+
+    private int diagram(List<String> args) {
+        Options options = Options.parse(args);
+        String problem = options.problem() != null ? options.problem()
+                : options.onlyAllowed("diagram", "-o", "--network");
+        if (problem != null) {
+            return usage(problem);
+        }
+        Summaries planned = summaries(options);
+        if (planned.status() != OK) {
+            return planned.status();
+        }
+        List<Summary> summaries = planned.summaries();
+        List<String> names = summaries.stream().map(Summary::network).toList();
+        Summary chosen;
+        if (options.network() != null) {
+            chosen = summaries.stream().filter(s -> s.network().equals(options.network())).findFirst().orElse(null);
+            if (chosen == null) {
+                return usage("no network named " + options.network() + "; the files declare " + String.join(", ", names));
+            }
+        } else if (summaries.size() == 1) {
+            chosen = summaries.get(0);
+        } else {
+            return usage("the files declare " + summaries.size() + " networks (" + String.join(", ", names)
+                    + "); choose one with --network NAME");
+        }
+        String svg = SvgDiagram.render(DiagramLayout.layout(chosen));
+        if (options.output() == null) {
+            out.print(svg);
+            return OK;
+        }
+        return write(options.output(), svg);
+    }
+
+    private int report(List<String> args) {
+        Options options = Options.parse(args);
+        String problem = options.problem() != null ? options.problem() : options.onlyAllowed("report", "-o", "--title");
+        if (problem != null) {
+            return usage(problem);
+        }
+        if (options.output() == null) {
+            return usage("report needs -o FILE.html, the page to write");
+        }
+        Summaries planned = summaries(options);
+        if (planned.status() != OK) {
+            return planned.status();
+        }
+        List<Summary> summaries = planned.summaries();
+        List<Diagram> diagrams = summaries.stream().map(DiagramLayout::layout).toList();
+        String title = options.title() == null ? "netspec report" : options.title();
+        return write(options.output(), HtmlReport.render(title, diagrams));
+    }
+
+    /** Every network's summary, or, when the status is not OK, none. */
+    private record Summaries(List<Summary> summaries, int status) {}
+
+    /**
+     * Checks and plans the specs and summarizes every network. A file that cannot be read, or a spec with
+     * an error (whose diagnostics are printed, as check prints them), gives no summaries and a failing status.
+     */
+    private Summaries summaries(Options options) {
+        NetCompiler.Result result = compile(options, Stage.PLAN);
+        if (result == null) {
+            return new Summaries(List.of(), USAGE);
+        }
+        if (result.hasErrors()) {
+            return new Summaries(List.of(), report(result, false));
+        }
+        result.diagnostics().forEach(d -> err.println(d.render())); // warnings, kept off the table and the JSON
+        return new Summaries(result.plans().stream().map(Summarizer::summarize).toList(), OK);
+    }
+
+    private int write(String file, String text) {
+        try {
+            GeneratedSources.writeAtomically(Path.of(file).toAbsolutePath(), text.getBytes(StandardCharsets.UTF_8));
+            out.println("wrote " + file);
+            return OK;
+        } catch (IOException | InvalidPathException e) {
+            err.println("netspec: cannot write " + file + ": " + describe(e));
+            return USAGE;
+        }
+    }
+
+    /** How far a command takes the specs. */
+    private enum Stage { CHECK, PLAN, GENERATE }
+
+    /** Reads the files, then checks, plans or generates; null after reporting a file that cannot be read. */
+    private NetCompiler.Result compile(Options options, Stage stage) {
         if (options.files().isEmpty()) {
             usage("no spec files given");
             return null;
@@ -153,7 +284,11 @@ public final class Netspec {
             }
         }
         String packageName = options.packageName() == null ? "" : options.packageName();
-        return generate ? NetCompiler.compile(sources, packageName) : NetCompiler.check(sources, packageName);
+        return switch (stage) {
+            case CHECK -> NetCompiler.check(sources, packageName);
+            case PLAN -> NetCompiler.plan(sources, packageName);
+            case GENERATE -> NetCompiler.compile(sources, packageName);
+        };
     }
 
     /** Prints every diagnostic, then a count; the status says whether the build should fail. */
@@ -190,45 +325,50 @@ public final class Netspec {
         return version == null ? "(development build)" : version;
     }
 
-    /** The options both commands share, parsed by hand: there are too few to justify a library. */
-    record Options(List<String> files, String outputDirectory, String packageName, boolean failOnWarning, String problem) {
+    /** The options of every command, parsed by hand: there are too few to justify a library. */
+    record Options(List<String> files, String outputDirectory, String packageName, String output, String network,
+                   String title, boolean json, boolean failOnWarning, Set<String> given, String problem) {
+
+        private static final Set<String> WITH_VALUE = Set.of("-d", "-p", "-o", "--network", "--title");
 
         static Options parse(List<String> args) {
             List<String> files = new ArrayList<>();
-            String outputDirectory = null;
-            String packageName = null;
-            boolean failOnWarning = false;
+            java.util.Map<String, String> values = new java.util.HashMap<>();
+            Set<String> given = new java.util.LinkedHashSet<>();
             for (int i = 0; i < args.size(); i++) {
                 String arg = args.get(i);
-                switch (arg) {
-                    case "-d", "-p" -> {
-                        if (i + 1 == args.size()) {
-                            return failure(arg + " needs a value");
-                        }
-                        if (arg.equals("-d")) {
-                            outputDirectory = args.get(++i);
-                        } else {
-                            packageName = args.get(++i);
-                        }
+                if (WITH_VALUE.contains(arg)) {
+                    if (i + 1 == args.size()) {
+                        return failure(arg + " needs a value");
                     }
-                    case "--fail-on-warning" -> failOnWarning = true;
-                    default -> {
-                        if (arg.startsWith("-") && arg.length() > 1) {
-                            return failure("unknown option '" + arg + "'");
-                        }
-                        files.add(arg);
-                    }
+                    values.put(arg, args.get(++i));
+                    given.add(arg);
+                } else if (arg.equals("--json") || arg.equals("--fail-on-warning")) {
+                    given.add(arg);
+                } else if (arg.startsWith("-") && arg.length() > 1) {
+                    return failure("unknown option '" + arg + "'");
+                } else {
+                    files.add(arg);
                 }
             }
-            return new Options(files, outputDirectory, packageName, failOnWarning, null);
+            return new Options(files, values.get("-d"), values.get("-p"), values.get("-o"), values.get("--network"),
+                    values.get("--title"), given.contains("--json"), given.contains("--fail-on-warning"),
+                    Set.copyOf(given), null);
         }
 
         private static Options failure(String problem) {
-            return new Options(List.of(), null, null, false, problem);
+            return new Options(List.of(), null, null, null, null, null, false, false, Set.of(), problem);
+        }
+
+        /** A problem naming the first option given that {@code command} does not take, or null. */
+        String onlyAllowed(String command, String... allowed) {
+            Set<String> accepted = Set.of(allowed);
+            return given.stream().filter(option -> !accepted.contains(option)).findFirst()
+                    .map(option -> command + " does not take " + option).orElse(null);
         }
 
         Options withPackage(String name) {
-            return new Options(files, outputDirectory, name, failOnWarning, problem);
+            return new Options(files, outputDirectory, name, output, network, title, json, failOnWarning, given, problem);
         }
     }
 }

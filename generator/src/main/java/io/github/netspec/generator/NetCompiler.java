@@ -44,12 +44,14 @@ public final class NetCompiler {
     }
 
     /**
-     * Every diagnostic, sorted by file and position, and the generated classes: one per network when no
-     * source has an error, none otherwise (a build with errors writes nothing).
+     * Every diagnostic, sorted by file and position; the plans of the networks, in source order; and the
+     * generated classes, one per plan. Plans and classes are there only when no source has an error (a
+     * build with errors writes nothing) and only when asked for: {@link #check} makes neither.
      */
-    public record Result(List<Diagnostic> diagnostics, List<GeneratedClass> classes) {
+    public record Result(List<Diagnostic> diagnostics, List<Plan> plans, List<GeneratedClass> classes) {
         public Result {
             diagnostics = List.copyOf(diagnostics);
+            plans = List.copyOf(plans);
             classes = List.copyOf(classes);
         }
 
@@ -78,16 +80,28 @@ public final class NetCompiler {
      * @throws IllegalArgumentException if {@code packageName} is not a valid Java package name
      */
     public static Result compile(List<Source> sources, String packageName) {
+        Result planned = plan(sources, packageName);
+        List<GeneratedClass> classes = new ArrayList<>();
+        for (Plan plan : planned.plans()) {
+            String javaSource = JavaEmitter.emit(plan, packageName).toString();
+            CheckedNetwork network = plan.network();
+            classes.add(new GeneratedClass(qualified(packageName, network.name()), network.file(), javaSource));
+        }
+        return new Result(planned.diagnostics(), planned.plans(), classes);
+    }
+
+    /**
+     * Checks and plans the specs without emitting Java: what the summary, the diagram and the report read.
+     *
+     * @throws IllegalArgumentException if {@code packageName} is not a valid Java package name
+     */
+    public static Result plan(List<Source> sources, String packageName) {
         Analysis analysis = analyze(sources, packageName);
         if (analysis.diagnostics().stream().anyMatch(Diagnostic::isError)) {
-            return new Result(analysis.diagnostics(), List.of()); // a failed build writes nothing
+            return new Result(analysis.diagnostics(), List.of(), List.of()); // a failed build writes nothing
         }
-        List<GeneratedClass> classes = new ArrayList<>();
-        for (Checked checked : analysis.networks()) {
-            String javaSource = JavaEmitter.emit(Planner.plan(checked.network()), packageName).toString();
-            classes.add(new GeneratedClass(qualified(packageName, checked.network().name()), checked.path(), javaSource));
-        }
-        return new Result(analysis.diagnostics(), classes);
+        List<Plan> plans = analysis.networks().stream().map(Planner::plan).toList();
+        return new Result(analysis.diagnostics(), plans, List.of());
     }
 
     /**
@@ -98,18 +112,18 @@ public final class NetCompiler {
      * @throws IllegalArgumentException if {@code packageName} is not a valid Java package name
      */
     public static Result check(List<Source> sources, String packageName) {
-        return new Result(analyze(sources, packageName).diagnostics(), List.of());
+        return new Result(analyze(sources, packageName).diagnostics(), List.of(), List.of());
     }
 
     /** Every diagnostic, sorted, and the networks that passed their checks. */
-    private record Analysis(List<Diagnostic> diagnostics, List<Checked> networks) {}
+    private record Analysis(List<Diagnostic> diagnostics, List<CheckedNetwork> networks) {}
 
     private static Analysis analyze(List<Source> sources, String packageName) {
         if (!packageName.isEmpty() && !SourceVersion.isName(packageName)) {
             throw new IllegalArgumentException("'" + packageName + "' is not a valid Java package name");
         }
         List<Diagnostic> diagnostics = new ArrayList<>();
-        List<Checked> checkedNetworks = new ArrayList<>();
+        List<CheckedNetwork> checkedNetworks = new ArrayList<>();
         Map<String, Declared> declaredClasses = new HashMap<>();
         for (Source source : sources) {
             ParseResult parsed = SpecParser.parse(source.path(), source.text());
@@ -131,7 +145,7 @@ public final class NetCompiler {
                 ShapeChecker.check(network, fileDiagnostics).ifPresent(checked -> {
                     Lint.check(checked, fileDiagnostics);
                     if (previous == null) {
-                        checkedNetworks.add(new Checked(source.path(), checked));
+                        checkedNetworks.add(checked);
                     }
                 });
             }
@@ -142,8 +156,6 @@ public final class NetCompiler {
     }
 
     private record Declared(String path, Network network) {}
-
-    private record Checked(String path, CheckedNetwork network) {}
 
     private static String qualified(String packageName, String name) {
         return packageName.isEmpty() ? name : packageName + "." + name;
