@@ -134,4 +134,90 @@ class NetspecTest {
         assertEquals(Netspec.OK, run("--version"));
         assertTrue(out().contains("netspec "), out());
     }
+
+    private static final String TWO_NETWORKS = VALID + """
+            network Wide {
+                x: input [3, 16, 16]
+                a: conv2d(8, kernel=3, stride=2, padding=same)
+                from x
+                b: conv2d(8, kernel=1, stride=2)
+                add(a)
+            }
+            """;
+
+    @Test
+    void summaryPrintsATablePerNetworkWithItsTotals() throws Exception {
+        assertEquals(Netspec.OK, run("summary", spec("two.net", TWO_NETWORKS)));
+        String table = out();
+        assertTrue(table.contains("Tiny ("), table);
+        assertTrue(table.contains("Wide ("), table);
+        assertTrue(table.contains("padding t,b,l,r"), table);
+        assertTrue(table.matches("(?s).*\\ba\\s+conv2d\\s+\\[8, 8, 8\\]\\s+0,1,0,1\\s+224\\s+13,824\\s+3x3\\s+2x2.*"), table);
+        assertTrue(table.contains("parameters: 256 (1.0 KiB as float32)"), table);
+        assertEquals("", err());
+    }
+
+    @Test
+    void summaryJsonIsTheDocumentedSchema() throws Exception {
+        assertEquals(Netspec.OK, run("summary", "--json", spec("two.net", TWO_NETWORKS)));
+        String json = out();
+        assertTrue(json.startsWith("{\n  \"schema\": \"netspec-summary/1\",\n  \"networks\": ["), json);
+        assertTrue(json.contains("{\"name\": \"b\", \"layer\": \"conv2d\""), json);
+        assertTrue(json.contains("{\"from\": \"x\", \"edge\": \"from\"}"), json);
+        assertTrue(json.contains("{\"from\": \"a\", \"edge\": \"add\"}"), json);
+    }
+
+    @Test
+    void summaryOfABadSpecPrintsItsErrorsAndExitsOne() throws Exception {
+        assertEquals(Netspec.SPEC_ERRORS, run("summary", spec("bad.net", "network A { input [1, 4, 4] conv2d(8, kernel=7) }")));
+        assertTrue(out().contains("bad.net:1:29: error: "), out());
+        assertFalse(out().contains("parameters:"), out());
+    }
+
+    @Test
+    void diagramNeedsToKnowWhichNetwork() throws Exception {
+        String file = spec("two.net", TWO_NETWORKS);
+        assertEquals(Netspec.USAGE, run("diagram", file));
+        assertTrue(err().contains("the files declare 2 networks (Tiny, Wide); choose one with --network NAME"), err());
+        assertEquals(Netspec.USAGE, run("diagram", "--network", "Narrow", file));
+        assertTrue(err().contains("no network named Narrow; the files declare Tiny, Wide"), err());
+
+        Path svg = folder.resolve("out/wide.svg");
+        assertEquals(Netspec.OK, run("diagram", "--network", "Wide", "-o", svg.toString(), file));
+        String picture = Files.readString(svg);
+        assertTrue(picture.startsWith("<svg xmlns=\"http://www.w3.org/2000/svg\""), picture);
+        assertTrue(picture.contains("data-from=\"a\" data-to=\"add_1\""), picture);
+        assertFalse(picture.contains(">Tiny"), picture);
+    }
+
+    @Test
+    void diagramOfOneNetworkGoesToStandardOutput() throws Exception {
+        assertEquals(Netspec.OK, run("diagram", spec("tiny.net", VALID)));
+        assertTrue(out().startsWith("<svg "), out());
+        assertTrue(out().endsWith("</svg>\n"), out());
+    }
+
+    @Test
+    void reportWritesOnePageWithEveryNetwork() throws Exception {
+        String file = spec("two.net", TWO_NETWORKS);
+        assertEquals(Netspec.USAGE, run("report", file));
+        assertTrue(err().contains("report needs -o FILE.html"), err());
+        Path page = folder.resolve("report/index.html");
+        assertEquals(Netspec.OK, run("report", "-o", page.toString(), "--title", "Two <nets>", file));
+        String html = Files.readString(page);
+        assertTrue(html.contains("<h1>netspec: Two &lt;nets&gt;</h1>"), html);
+        assertEquals(2, html.split("<table class=\"summary\">", -1).length - 1, html);
+        assertEquals(2, html.split("<svg ", -1).length - 1, html);
+    }
+
+    @Test
+    void eachCommandRefusesTheOptionsOfAnother() throws Exception {
+        String file = spec("tiny.net", VALID);
+        assertEquals(Netspec.USAGE, run("check", "--json", file));
+        assertTrue(err().contains("check does not take --json"), err());
+        assertEquals(Netspec.USAGE, run("summary", "-d", "out", file));
+        assertTrue(err().contains("summary does not take -d"), err());
+        assertEquals(Netspec.USAGE, run("generate", "-d", "out", "-o", "x", file));
+        assertTrue(err().contains("generate does not take -o"), err());
+    }
 }
