@@ -60,16 +60,17 @@ final class Cells {
         return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
     }
 
-    /** "2.41 M" for a footer: three significant figures and a decimal SI prefix. */
-    static String si(long value) {
-        String[] prefixes = {"", " k", " M", " G", " T"};
+    /** "2.41 GMACs", "289 kMACs", "544 MACs": three significant figures and a decimal SI prefix. */
+    static String macs(long value) {
+        String[] prefixes = {"", "k", "M", "G", "T"};
         double scaled = value;
         int prefix = 0;
         while (scaled >= 999.5 && prefix + 1 < prefixes.length) { // 999,600 is "1.00 M", not "1.00e+03 k"
             scaled /= 1000;
             prefix++;
         }
-        return prefix == 0 ? Long.toString(value) : String.format(Locale.ROOT, "%.3g%s", scaled, prefixes[prefix]);
+        String number = prefix == 0 ? Long.toString(value) : String.format(Locale.ROOT, "%.3g", scaled);
+        return number + " " + prefixes[prefix] + "MACs";
     }
 
     /** The footer lines, the same in text and HTML. */
@@ -78,7 +79,7 @@ final class Cells {
         String parameters = "parameters: " + count(totals.parameters()) + " (" + bytes(totals.parameters() * Float.BYTES)
                 + " as float32)" + (totals.buffers() == 0 ? ""
                 : ", and " + count(totals.buffers()) + " batch norm statistics that are not parameters");
-        String macs = "MACs: " + count(totals.macs()) + " multiply-accumulates per sample (" + si(totals.macs()) + ")";
+        String macs = "MACs: " + count(totals.macs()) + " multiply-accumulates per sample (" + macs(totals.macs()) + ")";
         long unplanned = totals.unplannedBytes() + totals.inputBytes() + totals.outputBytes();
         String memory = String.format(Locale.ROOT,
                 "activation memory per sample: %s at peak (arena %s + input %s + output %s);"

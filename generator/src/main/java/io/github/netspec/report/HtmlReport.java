@@ -39,9 +39,12 @@ public final class HtmlReport {
             out.append("<li><a href=\"#").append(anchor(summary)).append("\">").append(escape(summary.network()))
                     .append("</a>: ").append(summary.rows().size()).append(" layers, ")
                     .append(Cells.count(summary.totals().parameters())).append(" parameters, ")
-                    .append(Cells.si(summary.totals().macs())).append("MACs</li>\n");
+                    .append(Cells.macs(summary.totals().macs())).append("</li>\n");
         }
         out.append("</ul></nav>\n");
+        if (diagrams.isEmpty()) {
+            out.append("<p>No networks.</p>\n");
+        }
         diagrams.forEach(diagram -> network(out, diagram));
         return out.append("</body>\n</html>\n").toString();
     }

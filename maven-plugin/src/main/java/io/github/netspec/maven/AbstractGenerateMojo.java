@@ -2,6 +2,11 @@ package io.github.netspec.maven;
 
 import io.github.netspec.generator.GeneratedSources;
 import io.github.netspec.generator.NetCompiler;
+import io.github.netspec.generator.Plan;
+import io.github.netspec.report.Diagram;
+import io.github.netspec.report.DiagramLayout;
+import io.github.netspec.report.HtmlReport;
+import io.github.netspec.report.Summarizer;
 import io.github.netspec.syntax.Diagnostic;
 import io.github.netspec.syntax.SpecParser;
 import java.io.File;
@@ -13,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.CodeSource;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -22,7 +28,7 @@ import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Parameter;
 
 /**
- * Generation, shared by the main and test goals. It is incremental the way the compiler after it needs:
+ * Generation, shared by the main and test goals, and the HTML report of what was generated. It is incremental the way the compiler after it needs:
  * when no spec, no setting and no part of the generator changed since the last successful run, nothing
  * is regenerated and no file is touched; otherwise only the files whose bytes change are rewritten, and
  * the files the last run generated that nothing generates any more are removed (only those: the record
@@ -36,12 +42,26 @@ abstract class AbstractGenerateMojo extends AbstractNetspecMojo {
     @Parameter(defaultValue = "${project.build.directory}", readonly = true, required = true)
     private File buildDirectory;
 
+    /**
+     * Writes an HTML page with every network's summary table and diagram ({@code netspec summary} and
+     * {@code netspec diagram}) to {@code reportDirectory}, and logs its path.
+     */
+    @Parameter(property = "netspec.report", defaultValue = "true")
+    private boolean report;
+
+    /** Where the report goes. */
+    @Parameter(property = "netspec.reportDirectory", defaultValue = "${project.build.directory}/netspec")
+    private File reportDirectory;
+
     protected abstract File sourceDirectory();
 
     protected abstract File outputDirectory();
 
     /** Registers the output folder with the compiler (main or test sources). */
     protected abstract void addSourceRoot(String path);
+
+    /** The report's file name in {@code reportDirectory}: the main and test goals each write their own. */
+    protected abstract String reportFileName();
 
     @Override
     protected final void run() throws MojoExecutionException, MojoFailureException {
@@ -59,21 +79,31 @@ abstract class AbstractGenerateMojo extends AbstractNetspecMojo {
             return;
         }
         String fingerprint = fingerprint(specs, outputRoot);
-        if (fingerprint.equals(previous.fingerprint()) && previous.outputsIntact(outputRoot)) {
+        Path reportFile = absolute(reportDirectory).resolve(reportFileName());
+        if (fingerprint.equals(previous.fingerprint()) && previous.outputsIntact(outputRoot)
+                && (!report || Files.isRegularFile(reportFile))) {
             getLog().info("netspec: " + plural(specs.size(), "spec") + " unchanged since the last build; "
                     + plural(previous.outputs().size(), "generated class") + " up to date in " + outputRoot);
+            if (report) {
+                getLog().info("netspec: report at " + reportFile);
+            }
             return;
         }
 
         List<Diagnostic> diagnostics = new ArrayList<>();
         Map<Path, byte[]> files = new TreeMap<>();
+        List<Plan> plans = new ArrayList<>();
         for (Map.Entry<String, List<Spec>> group : byPackage(specs).entrySet()) {
             NetCompiler.Result result = analyze(group.getKey(), group.getValue(), true);
             diagnostics.addAll(result.diagnostics());
             files.putAll(result.files());
+            plans.addAll(result.plans());
         }
         diagnostics.sort(null);
         reportAndFailIfNeeded(sourceRoot, diagnostics);
+        if (report) {
+            writeReport(reportFile, plans);
+        }
 
         try {
             GeneratedSources.Report report = GeneratedSources.sync(outputRoot, files, previous.outputs().keySet());
@@ -90,6 +120,21 @@ abstract class AbstractGenerateMojo extends AbstractNetspecMojo {
         }
     }
 
+    /** The summary and diagram of every network on one page, written only when its bytes change. */
+    private void writeReport(Path reportFile, List<Plan> plans) throws MojoExecutionException {
+        List<Diagram> diagrams = plans.stream()
+                .sorted(Comparator.comparing((Plan plan) -> plan.network().file()).thenComparing(plan -> plan.network().name()))
+                .map(plan -> DiagramLayout.layout(Summarizer.summarize(plan))).toList();
+        String title = project.getName() != null ? project.getName() : project.getArtifactId();
+        byte[] page = HtmlReport.render(title, diagrams).getBytes(StandardCharsets.UTF_8);
+        try {
+            GeneratedSources.update(reportFile.getParent(), Map.of(reportFile.getFileName(), page));
+        } catch (IOException e) {
+            throw new MojoExecutionException("netspec: cannot write the report " + reportFile + ": " + e.getMessage(), e);
+        }
+        getLog().info("netspec: report at " + reportFile);
+    }
+
     /** Everything the output depends on: the generator's own code, the settings, and every spec. */
     private String fingerprint(List<Spec> specs, Path outputRoot) {
         List<byte[]> parts = new ArrayList<>();
@@ -97,6 +142,7 @@ abstract class AbstractGenerateMojo extends AbstractNetspecMojo {
         parts.add(utf8(GeneratorIdentity.DIGEST));
         parts.add(utf8(packageName == null ? "(package from folders)" : "package " + packageName.trim()));
         parts.add(utf8("includes " + includes + " excludes " + excludes + " output " + outputRoot));
+        parts.add(utf8("report " + report + " in " + reportDirectory + " titled " + project.getName()));
         for (Spec spec : specs) {
             parts.add(utf8(spec.relativePath()));
             parts.add(utf8(spec.text()));

@@ -35,4 +35,9 @@ public final class GenerateMojo extends AbstractGenerateMojo {
     protected void addSourceRoot(String path) {
         project.addCompileSourceRoot(path);
     }
+
+    @Override
+    protected String reportFileName() {
+        return "index.html";
+    }
 }

@@ -35,4 +35,9 @@ public final class GenerateTestMojo extends AbstractGenerateMojo {
     protected void addSourceRoot(String path) {
         project.addTestCompileSourceRoot(path);
     }
+
+    @Override
+    protected String reportFileName() {
+        return "test-index.html";
+    }
 }
