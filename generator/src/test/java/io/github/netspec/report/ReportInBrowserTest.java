@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * laid out with a size, every layer's box and text painted, and the boxes' colours must be on screen.
  *
  * <p>Without Chromium on the PATH the test is skipped, so {@code mvn install} works on a machine without a
- * browser; with {@code NETSPEC_REQUIRE_BROWSER=1} (as {@code .ci/run} sets) a missing browser fails it.
+ * browser; with {@code NETSPEC_REQUIRE_TOOLS=1} (as {@code .ci/run} sets) a missing browser fails it.
  */
 class ReportInBrowserTest {
 
@@ -72,8 +72,8 @@ class ReportInBrowserTest {
     static void findChromium() throws Exception {
         chromium = Stream.of("chromium", "chromium-browser", "google-chrome").map(ReportInBrowserTest::onPath)
                 .filter(path -> path != null).findFirst().orElse(null);
-        if (chromium == null && "1".equals(System.getenv("NETSPEC_REQUIRE_BROWSER"))) {
-            throw new AssertionError("NETSPEC_REQUIRE_BROWSER=1 but no chromium on the PATH: apt-get install chromium");
+        if (chromium == null && "1".equals(System.getenv("NETSPEC_REQUIRE_TOOLS"))) {
+            throw new AssertionError("NETSPEC_REQUIRE_TOOLS=1 but no chromium on the PATH: apt-get install chromium");
         }
         Assumptions.assumeTrue(chromium != null, "no chromium on the PATH");
         summaries = SummaryTest.sampleSummaries().values().stream()
