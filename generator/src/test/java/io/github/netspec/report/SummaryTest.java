@@ -181,6 +181,25 @@ class SummaryTest {
         }
     }
 
+    /** docs/summary.md is the schema's contract: every field the JSON has must be documented there. */
+    @Test
+    void everyJsonFieldIsDocumented() throws Exception {
+        String json = SummaryJson.render(List.copyOf(sampleSummaries().values()));
+        String documentation = Files.readString(samples().resolve("../docs/summary.md"));
+        java.util.regex.Matcher fields = java.util.regex.Pattern.compile("\"([A-Za-z]+)\": ").matcher(json);
+        java.util.Set<String> seen = new java.util.TreeSet<>();
+        while (fields.find()) {
+            seen.add(fields.group(1));
+        }
+        assertTrue(seen.size() > 20, seen.toString());
+        for (String field : seen) {
+            assertTrue(documentation.contains("`" + field + "`"), field + " is not documented in docs/summary.md");
+        }
+        for (Summary.Edge edge : Summary.Edge.values()) {
+            assertTrue(documentation.contains("`" + edge.jsonName() + "`"), edge + " is not documented");
+        }
+    }
+
     @Test
     void jsonEscapesWhatJsonMust() {
         Summary summary = summarize("dir \"quoted\"\\x.net", "network Q { input [2] dense(1) }").get(0);
