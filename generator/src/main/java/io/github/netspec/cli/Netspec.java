@@ -19,7 +19,10 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import javax.lang.model.SourceVersion;
@@ -114,24 +117,21 @@ public final class Netspec {
     }
 
     private int check(List<String> args) {
-        Options options = Options.parse(args);
-        String problem = options.problem() != null ? options.problem() : options.onlyAllowed("check", "--fail-on-warning");
-        if (problem != null) {
-            return usage(problem);
+        Options options = Options.parse(args, "check", "--fail-on-warning");
+        if (options.problem() != null) {
+            return usage(options.problem());
         }
         NetCompiler.Result result = compile(options, Stage.CHECK);
         if (result == null) {
             return USAGE;
         }
-        return report(result, options.failOnWarning());
+        return printDiagnostics(result, options.failOnWarning());
     }
 
     private int generate(List<String> args) {
-        Options options = Options.parse(args);
-        String problem = options.problem() != null ? options.problem()
-                : options.onlyAllowed("generate", "-d", "-p", "--fail-on-warning");
-        if (problem != null) {
-            return usage(problem);
+        Options options = Options.parse(args, "generate", "-d", "-p", "--fail-on-warning");
+        if (options.problem() != null) {
+            return usage(options.problem());
         }
         if (options.outputDirectory() == null) {
             return usage("generate needs -d DIR, the folder to write the Java classes to");
@@ -144,7 +144,7 @@ public final class Netspec {
         if (result == null) {
             return USAGE;
         }
-        int status = report(result, options.failOnWarning());
+        int status = printDiagnostics(result, options.failOnWarning());
         if (status != OK) {
             return status;
         }
@@ -165,10 +165,9 @@ public final class Netspec {
     }
 
     private int summary(List<String> args) {
-        Options options = Options.parse(args);
-        String problem = options.problem() != null ? options.problem() : options.onlyAllowed("summary", "--json");
-        if (problem != null) {
-            return usage(problem);
+        Options options = Options.parse(args, "summary", "--json");
+        if (options.problem() != null) {
+            return usage(options.problem());
         }
         Summaries planned = summaries(options);
         if (planned.status() != OK) {
@@ -184,11 +183,9 @@ public final class Netspec {
     }
 
     private int diagram(List<String> args) {
-        Options options = Options.parse(args);
-        String problem = options.problem() != null ? options.problem()
-                : options.onlyAllowed("diagram", "-o", "--network");
-        if (problem != null) {
-            return usage(problem);
+        Options options = Options.parse(args, "diagram", "-o", "--network");
+        if (options.problem() != null) {
+            return usage(options.problem());
         }
         Summaries planned = summaries(options);
         if (planned.status() != OK) {
@@ -217,10 +214,9 @@ public final class Netspec {
     }
 
     private int report(List<String> args) {
-        Options options = Options.parse(args);
-        String problem = options.problem() != null ? options.problem() : options.onlyAllowed("report", "-o", "--title");
-        if (problem != null) {
-            return usage(problem);
+        Options options = Options.parse(args, "report", "-o", "--title");
+        if (options.problem() != null) {
+            return usage(options.problem());
         }
         if (options.output() == null) {
             return usage("report needs -o FILE.html, the page to write");
@@ -248,7 +244,7 @@ public final class Netspec {
             return new Summaries(List.of(), USAGE);
         }
         if (result.hasErrors()) {
-            return new Summaries(List.of(), report(result, false));
+            return new Summaries(List.of(), printDiagnostics(result, false));
         }
         result.diagnostics().forEach(d -> err.println(d.render())); // warnings, kept off the table and the JSON
         return new Summaries(result.plans().stream().map(Summarizer::summarize).toList(), OK);
@@ -292,7 +288,7 @@ public final class Netspec {
     }
 
     /** Prints every diagnostic, then a count; the status says whether the build should fail. */
-    private int report(NetCompiler.Result result, boolean failOnWarning) {
+    private int printDiagnostics(NetCompiler.Result result, boolean failOnWarning) {
         result.diagnostics().forEach(d -> out.println(d.render()));
         long errors = result.errorCount();
         long warnings = result.diagnostics().size() - errors;
@@ -331,10 +327,21 @@ public final class Netspec {
 
         private static final Set<String> WITH_VALUE = Set.of("-d", "-p", "-o", "--network", "--title");
 
-        static Options parse(List<String> args) {
+        /** The options of {@code command}, which takes only those {@code allowed}; any other is a problem. */
+        static Options parse(List<String> args, String command, String... allowed) {
+            Options options = parse(args);
+            if (options.problem() != null) {
+                return options;
+            }
+            Set<String> accepted = Set.of(allowed);
+            return options.given().stream().filter(option -> !accepted.contains(option)).findFirst()
+                    .map(option -> failure(command + " does not take " + option)).orElse(options);
+        }
+
+        private static Options parse(List<String> args) {
             List<String> files = new ArrayList<>();
-            java.util.Map<String, String> values = new java.util.HashMap<>();
-            Set<String> given = new java.util.LinkedHashSet<>();
+            Map<String, String> values = new HashMap<>();
+            Set<String> given = new LinkedHashSet<>();
             for (int i = 0; i < args.size(); i++) {
                 String arg = args.get(i);
                 if (WITH_VALUE.contains(arg)) {
@@ -358,13 +365,6 @@ public final class Netspec {
 
         private static Options failure(String problem) {
             return new Options(List.of(), null, null, null, null, null, false, false, Set.of(), problem);
-        }
-
-        /** A problem naming the first option given that {@code command} does not take, or null. */
-        String onlyAllowed(String command, String... allowed) {
-            Set<String> accepted = Set.of(allowed);
-            return given.stream().filter(option -> !accepted.contains(option)).findFirst()
-                    .map(option -> command + " does not take " + option).orElse(null);
         }
 
         Options withPackage(String name) {

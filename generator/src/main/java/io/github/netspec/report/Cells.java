@@ -78,7 +78,8 @@ final class Cells {
         Summary.Totals totals = summary.totals();
         String parameters = "parameters: " + count(totals.parameters()) + " (" + bytes(totals.parameters() * Float.BYTES)
                 + " as float32)" + (totals.buffers() == 0 ? ""
-                : ", and " + count(totals.buffers()) + " batch norm statistics that are not parameters");
+                : ", and " + count(totals.buffers()) + " batch norm statistics, which PyTorch keeps as buffers and Keras's"
+                        + " Total params counts too (" + count(totals.parameters() + totals.buffers()) + ")");
         String macs = "MACs: " + count(totals.macs()) + " multiply-accumulates per sample (" + macs(totals.macs()) + ")";
         long unplanned = totals.unplannedBytes() + totals.inputBytes() + totals.outputBytes();
         String memory = String.format(Locale.ROOT,

@@ -1,6 +1,7 @@
 package io.github.netspec.report;
 
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Everything the build knows about one network without running it: a row per layer and the totals. The
@@ -52,7 +53,7 @@ public record Summary(String network, String file, int line, List<Integer> input
         FLOW, FROM, ADD, CONCAT;
 
         public String jsonName() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
