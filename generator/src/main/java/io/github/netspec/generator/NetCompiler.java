@@ -21,8 +21,15 @@ import javax.lang.model.SourceVersion;
  */
 public final class NetCompiler {
 
-    /** One spec file: its path as diagnostics should show it, and its text. */
-    public record Source(String path, String text) {
+    /**
+     * One spec file: its path as diagnostics should show it, its text, and where it is on disk (null when
+     * it is not a file), which a relative {@code weights "path"} starts from.
+     */
+    public record Source(String path, String text, Path location) {
+
+        public Source(String path, String text) {
+            this(path, text, null);
+        }
 
         /**
          * Reads a spec. Bytes that are not UTF-8 become U+FFFD, which the lexer reports as an unexpected
@@ -31,7 +38,7 @@ public final class NetCompiler {
          * @param shownPath the path diagnostics should show
          */
         public static Source read(Path file, String shownPath) throws IOException {
-            return new Source(shownPath, new String(Files.readAllBytes(file), StandardCharsets.UTF_8));
+            return new Source(shownPath, new String(Files.readAllBytes(file), StandardCharsets.UTF_8), file);
         }
     }
 
@@ -80,7 +87,15 @@ public final class NetCompiler {
      * @throws IllegalArgumentException if {@code packageName} is not a valid Java package name
      */
     public static Result compile(List<Source> sources, String packageName) {
-        Result planned = plan(sources, packageName);
+        return compile(sources, packageName, Map.of());
+    }
+
+    /**
+     * As {@link #compile(List, String)}, checking each network named in {@code weights} against that
+     * safetensors file (in place of any {@code weights "path"} clause in its spec).
+     */
+    public static Result compile(List<Source> sources, String packageName, Map<String, Path> weights) {
+        Result planned = plan(sources, packageName, weights);
         List<GeneratedClass> classes = new ArrayList<>();
         for (Plan plan : planned.plans()) {
             String javaSource = JavaEmitter.emit(plan, packageName).toString();
@@ -96,7 +111,11 @@ public final class NetCompiler {
      * @throws IllegalArgumentException if {@code packageName} is not a valid Java package name
      */
     public static Result plan(List<Source> sources, String packageName) {
-        Analysis analysis = analyze(sources, packageName);
+        return plan(sources, packageName, Map.of());
+    }
+
+    private static Result plan(List<Source> sources, String packageName, Map<String, Path> weights) {
+        Analysis analysis = analyze(sources, packageName, weights);
         if (analysis.diagnostics().stream().anyMatch(Diagnostic::isError)) {
             return new Result(analysis.diagnostics(), List.of(), List.of()); // a failed build writes nothing
         }
@@ -112,13 +131,18 @@ public final class NetCompiler {
      * @throws IllegalArgumentException if {@code packageName} is not a valid Java package name
      */
     public static Result check(List<Source> sources, String packageName) {
-        return new Result(analyze(sources, packageName).diagnostics(), List.of(), List.of());
+        return check(sources, packageName, Map.of());
+    }
+
+    /** As {@link #check(List, String)}, with weights files as in {@link #compile(List, String, Map)}. */
+    public static Result check(List<Source> sources, String packageName, Map<String, Path> weights) {
+        return new Result(analyze(sources, packageName, weights).diagnostics(), List.of(), List.of());
     }
 
     /** Every diagnostic, sorted, and the networks that passed their checks. */
     private record Analysis(List<Diagnostic> diagnostics, List<CheckedNetwork> networks) {}
 
-    private static Analysis analyze(List<Source> sources, String packageName) {
+    private static Analysis analyze(List<Source> sources, String packageName, Map<String, Path> weights) {
         if (!packageName.isEmpty() && !SourceVersion.isName(packageName)) {
             throw new IllegalArgumentException("'" + packageName + "' is not a valid Java package name");
         }
@@ -144,6 +168,8 @@ public final class NetCompiler {
                 // A duplicate is still checked, so its own errors are reported in the same build, but never emitted.
                 ShapeChecker.check(network, fileDiagnostics).ifPresent(checked -> {
                     Lint.check(checked, fileDiagnostics);
+                    WeightsChecker.check(checked, network.weights(), source.location(), weights.get(network.name()),
+                            fileDiagnostics);
                     if (previous == null) {
                         checkedNetworks.add(checked);
                     }

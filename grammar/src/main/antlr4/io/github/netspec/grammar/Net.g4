@@ -7,7 +7,13 @@ file
     ;
 
 network
-    : 'network' name=IDENT '{' statement* '}'
+    : 'network' name=IDENT '{' weightsClause? statement* '}'
+    ;
+
+// weights "path": the safetensors file the build checks the network's weights against. The keyword is
+// an IDENT, not a literal, so 'weights' stays free as a label; the checker rejects any other word.
+weightsClause
+    : keyword=IDENT path=STRING
     ;
 
 // One statement per layer. Whitespace and newlines carry no meaning, so statements
@@ -54,6 +60,7 @@ INT     : [0-9]+ ;
 DECIMAL : [0-9]+ '.' [0-9]* EXPONENT? | '.' [0-9]+ EXPONENT? | [0-9]+ EXPONENT ;
 fragment EXPONENT : [eE] [+-]? [0-9]+ ;
 IDENT   : [a-zA-Z_] [a-zA-Z_0-9]* ;
+STRING  : '"' (~["\\\r\n] | '\\' ["\\])* '"' ;
 
 LINE_COMMENT  : '//' ~[\r\n]* -> skip ;
 BLOCK_COMMENT : '/*' .*? '*/' -> skip ;
@@ -61,6 +68,9 @@ WHITESPACE    : [ \t\r\n\f]+ -> skip ;
 
 // An unclosed block comment is one token, so the error points at where it opens.
 UNTERMINATED_COMMENT : '/*' .*? EOF ;
+
+// A string that reaches the end of its line, so the error points at where it opens.
+UNTERMINATED_STRING : '"' (~["\\\r\n] | '\\' ["\\])* ;
 
 // Anything else becomes one token the parser rejects, so a stray character is a syntax
 // error at its own position rather than a lexer failure.

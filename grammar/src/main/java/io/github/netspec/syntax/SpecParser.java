@@ -79,7 +79,8 @@ public final class SpecParser {
          */
         private static Position blame(Recognizer<?, ?> recognizer, Object offendingSymbol, Position reported) {
             if (!(recognizer instanceof org.antlr.v4.runtime.Parser parser) || !(offendingSymbol instanceof Token token)
-                    || token.getType() == NetLexer.UNTERMINATED_COMMENT || token.getType() == NetLexer.UNEXPECTED) {
+                    || token.getType() == NetLexer.UNTERMINATED_COMMENT || token.getType() == NetLexer.UNTERMINATED_STRING
+                    || token.getType() == NetLexer.UNEXPECTED) {
                 return reported;
             }
             Token previous = parser.getTokenStream().LT(-1);
@@ -98,6 +99,9 @@ public final class SpecParser {
             if (offendingSymbol instanceof Token token) {
                 if (token.getType() == NetLexer.UNTERMINATED_COMMENT) {
                     return Diagnostic.error(path, position, "unterminated block comment", "close it with */");
+                }
+                if (token.getType() == NetLexer.UNTERMINATED_STRING) {
+                    return Diagnostic.error(path, position, "unterminated string", "close it with \" on the same line");
                 }
                 if (token.getType() == NetLexer.UNEXPECTED) {
                     return Diagnostic.error(path, position, "unexpected character '" + token.getText() + "'",

@@ -32,7 +32,26 @@ final class SyntaxTreeBuilder {
         }
         List<Statement> statements = ctx.statement().stream().map(this::statement).filter(Objects::nonNull).toList();
         int lastLine = ctx.stop != null && ctx.stop.getType() != Token.EOF ? ctx.stop.getLine() : Integer.MAX_VALUE;
-        return new Network(ctx.name.getText(), position(ctx.name), statements, Math.max(lastLine, ctx.name.getLine()));
+        return new Network(ctx.name.getText(), position(ctx.name), weights(ctx.weightsClause()), statements,
+                Math.max(lastLine, ctx.name.getLine()));
+    }
+
+    private Optional<WeightsClause> weights(NetParser.WeightsClauseContext ctx) {
+        if (ctx == null || isMissing(ctx.keyword) || isMissing(ctx.path)) {
+            return Optional.empty();
+        }
+        return Optional.of(new WeightsClause(ctx.keyword.getText(), unquote(ctx.path.getText()), span(ctx),
+                position(ctx.path)));
+    }
+
+    /** The text between the quotes, each backslash escape ({@code \"} or {@code \\}) replaced by its character. */
+    private static String unquote(String quoted) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 1; i < quoted.length() - 1; i++) {
+            char c = quoted.charAt(i);
+            text.append(c == '\\' ? quoted.charAt(++i) : c);
+        }
+        return text.toString();
     }
 
     private Statement statement(NetParser.StatementContext ctx) {
