@@ -146,21 +146,21 @@ final class WeightsChecker {
         boolean vector = needed.shape().rank() == 1;
         LayerOp op = node.op();
         if (op instanceof LayerOp.Dense) {
-            return axis == 0 ? node.name() + " has " + needed.shape().dimensions().get(0) + " outputs"
-                    : "the input to " + node.name() + " has " + input.size() + " features";
+            return axis == 0 ? node.name() + " has " + count(needed.shape().dimensions().get(0), "output")
+                    : "the input to " + node.name() + " has " + count(input.size(), "feature");
         }
         if (op instanceof LayerOp.BatchNorm) {
-            return node.name() + " normalizes " + input.channels() + " channels";
+            return node.name() + " normalizes " + count(input.channels(), "channel");
         }
         if (axis == 0) {
-            return node.name() + (vector ? " has " : " makes ") + needed.shape().dimensions().get(0)
-                    + " output channels" + (needed.name().contains(".depthwise.") ? " in its depthwise step" : "");
+            return node.name() + (vector ? " has " : " makes ") + count(needed.shape().dimensions().get(0), "output channel")
+                    + (needed.name().contains(".depthwise.") ? " in its depthwise step" : "");
         }
         if (axis == 1) {
             LayerOp.Conv conv = op instanceof LayerOp.Conv c ? c : null;
             int groups = conv == null ? 1 : conv.groups();
             int channels = needed.name().contains(".pointwise.") ? needed.shape().dimensions().get(1) : input.channels();
-            return "the input to " + node.name() + " has " + channels + " channels"
+            return "the input to " + node.name() + " has " + count(channels, "channel")
                     + (groups == 1 ? "" : " in " + groups + " groups of " + channels / groups);
         }
         return "the kernel of " + node.name() + " is " + needed.shape().dimensions().subList(2, needed.shape().rank())
@@ -171,6 +171,10 @@ final class WeightsChecker {
     private static boolean isBatchCounter(String name, Set<String> read) {
         return name.endsWith(BATCHES_TRACKED)
                 && read.contains(name.substring(0, name.length() - BATCHES_TRACKED.length()) + ".running_mean");
+    }
+
+    private static String count(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 
     private static Shape shapeOf(SafeTensors.TensorInfo info) {

@@ -8,6 +8,7 @@ import io.github.netspec.report.DiagramLayout;
 import io.github.netspec.report.HtmlReport;
 import io.github.netspec.report.Summarizer;
 import io.github.netspec.syntax.Diagnostic;
+import io.github.netspec.syntax.Network;
 import io.github.netspec.syntax.SpecParser;
 import java.io.File;
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.io.InputStream;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.security.CodeSource;
 import java.util.ArrayList;
@@ -57,6 +59,9 @@ abstract class AbstractGenerateMojo extends AbstractNetspecMojo {
 
     protected abstract File outputDirectory();
 
+    /** The other goal's specs (test for main, main for test), read only to know the networks they declare. */
+    protected abstract File otherSourceDirectory();
+
     /** Registers the output folder with the compiler (main or test sources). */
     protected abstract void addSourceRoot(String path);
 
@@ -71,6 +76,9 @@ abstract class AbstractGenerateMojo extends AbstractNetspecMojo {
         addSourceRoot(outputRoot.toString());
 
         List<Spec> specs = findSpecs(sourceRoot);
+        List<Spec> bothGoals = new ArrayList<>(specs);
+        bothGoals.addAll(findSpecs(absolute(otherSourceDirectory())));
+        requireConfiguredNetworksExist(bothGoals);
         Path stateFile = absolute(buildDirectory).resolve("netspec").resolve("state")
                 .resolve(mojoExecution.getGoal() + "-" + mojoExecution.getExecutionId() + ".txt");
         BuildState previous = BuildState.read(stateFile);
@@ -120,6 +128,31 @@ abstract class AbstractGenerateMojo extends AbstractNetspecMojo {
         }
     }
 
+    /** Every weights file the specs and the configuration name, resolved as the checker resolves them. */
+    private List<Path> weightsFiles(List<Spec> specs) {
+        List<Path> files = new ArrayList<>(configuredWeights().values());
+        for (Spec spec : specs) {
+            for (Network network : SpecParser.parse(spec.relativePath(), spec.text()).file().networks()) {
+                network.weights().ifPresent(clause -> {
+                    try {
+                        files.add(spec.location().getParent().resolve(clause.path()).normalize());
+                    } catch (InvalidPathException invalid) {
+                        // the checker reports the path; it has no file to fingerprint
+                    }
+                });
+            }
+        }
+        return files;
+    }
+
+    private static String describeFile(Path file) {
+        try {
+            return Files.size(file) + " bytes, modified " + Files.getLastModifiedTime(file).toMillis();
+        } catch (IOException missing) {
+            return "missing";
+        }
+    }
+
     /** The summary and diagram of every network on one page, written only when its bytes change. */
     private void writeReport(Path reportFile, List<Plan> plans) throws MojoExecutionException {
         List<Diagram> diagrams = plans.stream()
@@ -143,6 +176,10 @@ abstract class AbstractGenerateMojo extends AbstractNetspecMojo {
         parts.add(utf8(packageName == null ? "(package from folders)" : "package " + packageName.trim()));
         parts.add(utf8("includes " + includes + " excludes " + excludes + " output " + outputRoot));
         parts.add(utf8("report " + report + " in " + reportDirectory + " titled " + project.getName()));
+        // A weights file decides diagnostics: its size and time stand for its contents, which may be gigabytes.
+        for (Path file : weightsFiles(specs)) {
+            parts.add(utf8("weights " + file + " " + describeFile(file)));
+        }
         for (Spec spec : specs) {
             parts.add(utf8(spec.relativePath()));
             parts.add(utf8(spec.text()));

@@ -3,13 +3,16 @@ package io.github.netspec.maven;
 import io.github.netspec.generator.GeneratedSources;
 import io.github.netspec.generator.NetCompiler;
 import io.github.netspec.syntax.Diagnostic;
+import io.github.netspec.syntax.SpecParser;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import javax.inject.Inject;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
@@ -55,8 +58,16 @@ abstract class AbstractNetspecMojo extends AbstractMojo {
     @Parameter(property = "netspec.failOnWarning", defaultValue = "false")
     protected boolean failOnWarning;
 
-    /** One spec file, as found under a source root. */
-    record Spec(String relativePath, String text) {}
+    /**
+     * The weights file of each network, by the network's name: the build checks every tensor's presence,
+     * dtype and shape against the spec and fails at the layer's line. Relative paths start at the project's
+     * folder. A network listed here is checked against this file instead of its spec's {@code weights} clause.
+     */
+    @Parameter
+    protected Map<String, String> weights;
+
+    /** One spec file, as found under a source root, and where it is. */
+    record Spec(String relativePath, String text, Path location) {}
 
     @Override
     public final void execute() throws MojoExecutionException, MojoFailureException {
@@ -74,7 +85,8 @@ abstract class AbstractNetspecMojo extends AbstractMojo {
         try {
             List<Spec> specs = new ArrayList<>();
             for (String relative : SpecFiles.find(root, includes, excludes)) {
-                specs.add(new Spec(relative, NetCompiler.Source.read(root.resolve(relative), relative).text()));
+                Path location = root.resolve(relative);
+                specs.add(new Spec(relative, NetCompiler.Source.read(location, relative).text(), location));
             }
             return specs;
         } catch (IOException e) {
@@ -94,12 +106,44 @@ abstract class AbstractNetspecMojo extends AbstractMojo {
 
     /** Checks (or compiles) one package's specs; a bad configured package name is a configuration error. */
     protected NetCompiler.Result analyze(String pkg, List<Spec> specs, boolean generate) throws MojoExecutionException {
-        List<NetCompiler.Source> sources = specs.stream().map(s -> new NetCompiler.Source(s.relativePath(), s.text())).toList();
+        List<NetCompiler.Source> sources = specs.stream()
+                .map(s -> new NetCompiler.Source(s.relativePath(), s.text(), s.location())).toList();
+        Map<String, Path> configured = configuredWeights();
         try {
-            return generate ? NetCompiler.compile(sources, pkg) : NetCompiler.check(sources, pkg);
+            return generate ? NetCompiler.compile(sources, pkg, configured) : NetCompiler.check(sources, pkg, configured);
         } catch (IllegalArgumentException e) {
             throw new MojoExecutionException("netspec: packageName " + e.getMessage()
                     + (packageName == null ? " (it comes from the spec folders; set <packageName> instead)" : ""), e);
+        }
+    }
+
+    /** The {@code weights} configuration with each path resolved against the project's folder. */
+    protected Map<String, Path> configuredWeights() {
+        Map<String, Path> files = new TreeMap<>();
+        if (weights != null) {
+            weights.forEach((network, path) -> files.put(network, project.getBasedir().toPath().resolve(path.trim())
+                    .toAbsolutePath().normalize()));
+        }
+        return files;
+    }
+
+    /**
+     * Fails when {@code weights} names a network that no spec declares: a misspelt name would otherwise
+     * silently check nothing.
+     */
+    protected void requireConfiguredNetworksExist(List<Spec> specs) throws MojoExecutionException {
+        if (weights == null || weights.isEmpty()) {
+            return;
+        }
+        Set<String> declared = new TreeSet<>();
+        for (Spec spec : specs) {
+            SpecParser.parse(spec.relativePath(), spec.text()).file().networks().forEach(n -> declared.add(n.name()));
+        }
+        for (String network : new TreeSet<>(weights.keySet())) {
+            if (!declared.contains(network)) {
+                throw new MojoExecutionException("netspec: <weights> names the network " + network
+                        + ", but no spec declares it; the specs declare " + (declared.isEmpty() ? "none" : String.join(", ", declared)));
+            }
         }
     }
 

@@ -31,6 +31,11 @@ public final class CheckMojo extends AbstractNetspecMojo {
         List<Diagnostic> diagnostics = new ArrayList<>();
         int specCount = 0;
         Path projectRoot = project.getBasedir().toPath().toAbsolutePath().normalize();
+        List<Spec> allSpecs = new ArrayList<>();
+        for (File directory : List.of(sourceDirectory, testSourceDirectory)) {
+            allSpecs.addAll(findSpecs(absolute(directory)));
+        }
+        requireConfiguredNetworksExist(allSpecs);
         for (File directory : List.of(sourceDirectory, testSourceDirectory)) {
             Path root = absolute(directory);
             List<Spec> specs = findSpecs(root);

@@ -40,4 +40,13 @@ public final class GenerateMojo extends AbstractGenerateMojo {
     protected String reportFileName() {
         return "index.html";
     }
+
+    /** Read only for the names of the networks the {@code weights} configuration may list. */
+    @Parameter(defaultValue = "${project.basedir}/src/test/net", readonly = true)
+    private File otherSourceDirectory;
+
+    @Override
+    protected File otherSourceDirectory() {
+        return otherSourceDirectory;
+    }
 }

@@ -40,4 +40,13 @@ public final class GenerateTestMojo extends AbstractGenerateMojo {
     protected String reportFileName() {
         return "test-index.html";
     }
+
+    /** Read only for the names of the networks the {@code weights} configuration may list. */
+    @Parameter(defaultValue = "${project.basedir}/src/main/net", readonly = true)
+    private File otherSourceDirectory;
+
+    @Override
+    protected File otherSourceDirectory() {
+        return otherSourceDirectory;
+    }
 }
