@@ -92,6 +92,10 @@ test('networks, inputs, branches, merges, tuples and decimals', () => {
   assert.equal(scopeOf('network MnistNet {', 'MnistNet'), 'entity.name.type.class.netspec');
   assert.equal(scopeOf('network MnistNet {', '{'), 'punctuation.section.block.begin.netspec');
   assert.equal(scopeOf('x: input [3, 32, 32]', 'input'), 'keyword.other.input.netspec');
+  assert.equal(scopeOf('weights "models/mnist.safetensors"', 'weights'), 'keyword.other.weights.netspec');
+  assert.equal(scopeOf('weights "models/mnist.safetensors"', 'models/mnist.safetensors'), 'string.quoted.double.netspec');
+  assert.equal(scopeOf('weights "a\\"b"', '\\"'), 'constant.character.escape.netspec');
+  assert.equal(scopeOf('weights: batchnorm', 'weights'), 'entity.name.label.netspec');
   assert.equal(scopeOf('from stem', 'from'), 'keyword.control.from.netspec');
   assert.equal(scopeOf('from stem', 'stem'), 'variable.other.label.netspec');
   assert.equal(scopeOf('add(shortcut)', 'add'), 'support.function.layer.netspec');
