@@ -27,6 +27,7 @@ import java.util.Optional;
 final class ArgumentBinder {
 
     static final List<String> PADDING_MODES = List.of("zeros", "reflect", "replicate", "circular");
+    static final List<String> UPSAMPLE_MODES = List.of("nearest", "bilinear");
 
     private final Diagnostics diagnostics;
 
@@ -123,7 +124,9 @@ final class ArgumentBinder {
             case COUNT -> wholeNumber(what, value, 1).map(Object.class::cast);
             case SPATIAL -> ints(what, value, 1).map(Object.class::cast);
             case PADDING -> padding(what, value);
+            case SIZES -> ints(what, value, 0).map(Object.class::cast);
             case PADDING_MODE -> word(what, value, PADDING_MODES);
+            case UPSAMPLE_MODE -> word(what, value, UPSAMPLE_MODES);
             case ACTIVATION -> word(what, value, Activation.words());
             case BOOLEAN -> value instanceof Value.Bool b ? Optional.of(b.value()) : mismatch(what, parameter.type(), value);
             case NUMBER, POSITIVE_NUMBER, PROBABILITY -> number(what, parameter.type(), value);
@@ -223,7 +226,7 @@ final class ArgumentBinder {
         if (parameter.type() == ParameterType.SPATIAL && value instanceof Integer i) {
             return new Ints(List.of(i));
         }
-        if (parameter.type() == ParameterType.PADDING && value instanceof Integer i) {
+        if ((parameter.type() == ParameterType.PADDING || parameter.type() == ParameterType.SIZES) && value instanceof Integer i) {
             return new Ints(List.of(i));
         }
         return value;

@@ -15,6 +15,11 @@ final class Geometry {
         return Math.floorDiv(in + before + after - dilatedKernel(kernel, dilation), stride) + 1;
     }
 
+    /** {@code (in-1)*stride - 2*padding + dilation*(kernel-1) + outputPadding + 1}: a transposed convolution's output. */
+    static long transposedOutputSize(long in, long padding, long kernel, long stride, long dilation, long outputPadding) {
+        return (in - 1) * stride - 2 * padding + dilatedKernel(kernel, dilation) + outputPadding;
+    }
+
     /**
      * TensorFlow's "same": the output is {@code ceil(in / stride)} and the padding that achieves it is
      * {@code max((out-1)*stride + dilated kernel - in, 0)}, split with the odd one at the end.

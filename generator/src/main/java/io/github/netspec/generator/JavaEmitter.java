@@ -17,6 +17,9 @@ import io.github.netspec.runtime.ConvKernel;
 import io.github.netspec.runtime.DenseKernel;
 import io.github.netspec.runtime.PaddingMode;
 import io.github.netspec.runtime.PoolGeometry;
+import io.github.netspec.runtime.TransposedConvGeometry;
+import io.github.netspec.runtime.TransposedConvKernel;
+import io.github.netspec.runtime.Upsampling;
 import io.github.netspec.runtime.Pooling;
 import io.github.netspec.runtime.Scratch;
 import io.github.netspec.runtime.Tensors;
@@ -161,6 +164,10 @@ public final class JavaEmitter {
         if (step instanceof Plan.BatchNormStep norm) {
             return Optional.of(FieldSpec.builder(BatchNorm.class, norm.field(), Modifier.PRIVATE, Modifier.FINAL).build());
         }
+        if (step instanceof Plan.TransposedConvStep conv) {
+            return Optional.of(FieldSpec.builder(TransposedConvKernel.class, conv.field(), Modifier.PRIVATE, Modifier.FINAL)
+                    .build());
+        }
         return Optional.empty();
     }
 
@@ -189,6 +196,11 @@ public final class JavaEmitter {
                 kernels.add(dense.field());
             } else if (step instanceof Plan.BatchNormStep norm) {
                 constructor.addStatement("this.$N = $L", norm.field(), fold(norm.norm()));
+            } else if (step instanceof Plan.TransposedConvStep conv) {
+                constructor.addStatement("this.$N = new $T($N,\n$>$L,\n$L,\n$T.$L, $Lf$<)", conv.field(),
+                        TransposedConvKernel.class, conv.geometryName(), read(conv.weight(), conv.node()),
+                        conv.bias() == null ? "null" : read(conv.bias(), conv.node()),
+                        RUNTIME_ACTIVATION, conv.activation().name(), Float.toString((float) conv.alpha()));
             }
         }
         return constructor
@@ -294,6 +306,29 @@ public final class JavaEmitter {
                             PaddingMode.class, g.paddingMode().name())
                     .build());
         }
+        if (step instanceof Plan.TransposedConvStep conv) {
+            TransposedConvGeometry g = conv.geometry();
+            return Optional.of(FieldSpec.builder(TransposedConvGeometry.class, conv.geometryName(),
+                            Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                    .initializer("new $T(\n$>$L, $L, $L, // in: channels, height, width\n"
+                                    + "$L, $L, $L, // out: channels, height, width\n"
+                                    + "$L, $L, $L, $L, $L, $L, // kernel, stride, dilation (height, width)\n"
+                                    + "$L, $L, $L // padding top, left; groups\n$<)",
+                            TransposedConvGeometry.class, g.inChannels(), g.inHeight(), g.inWidth(),
+                            g.outChannels(), g.outHeight(), g.outWidth(),
+                            g.kernelHeight(), g.kernelWidth(), g.strideHeight(), g.strideWidth(),
+                            g.dilationHeight(), g.dilationWidth(), g.padTop(), g.padLeft(), g.groups())
+                    .build());
+        }
+        if (step instanceof Plan.UpsampleStep upsample && upsample.bilinear()) {
+            return Optional.of(FieldSpec.builder(Upsampling.Bilinear.class, upsample.constant(),
+                            Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                    .initializer("new $T($L, $L, $L, $L, $L, $L) // channels, in height, width; scale height, width;"
+                                    + " align corners",
+                            Upsampling.Bilinear.class, upsample.channels(), upsample.inHeight(), upsample.inWidth(),
+                            upsample.scaleHeight(), upsample.scaleWidth(), upsample.alignCorners())
+                    .build());
+        }
         if (step instanceof Plan.PoolStep pool) {
             PoolGeometry g = pool.geometry();
             return Optional.of(FieldSpec.builder(PoolGeometry.class, pool.geometryName(),
@@ -390,6 +425,23 @@ public final class JavaEmitter {
         if (step instanceof Plan.DenseStep dense) {
             return CodeBlock.builder()
                     .addStatement("team.forward($N, $L, $L, batch, scratch)", dense.field(), at(dense.in()), at(dense.out()))
+                    .build();
+        }
+        if (step instanceof Plan.TransposedConvStep conv) {
+            return CodeBlock.builder()
+                    .addStatement("$N.forward($L, $L, batch)", conv.field(), at(conv.in()), at(conv.out()))
+                    .build();
+        }
+        if (step instanceof Plan.UpsampleStep upsample) {
+            if (upsample.bilinear()) {
+                return CodeBlock.builder()
+                        .addStatement("$N.apply($L, $L, batch)", upsample.constant(), at(upsample.in()), at(upsample.out()))
+                        .build();
+            }
+            return CodeBlock.builder()
+                    .addStatement("$T.nearest($L, $L, $L, $L, $L, $L, $L, batch)", Upsampling.class, upsample.channels(),
+                            upsample.inHeight(), upsample.inWidth(), upsample.scaleHeight(), upsample.scaleWidth(),
+                            at(upsample.in()), at(upsample.out()))
                     .build();
         }
         if (step instanceof Plan.PoolStep pool) {

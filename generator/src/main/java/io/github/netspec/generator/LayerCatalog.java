@@ -62,6 +62,14 @@ final class LayerCatalog {
                 new Parameter("multiplier", ParameterType.COUNT, 1), bias, activation));
         define("separable", List.of(out, kernel, stride, padding, dilation, bias, paddingMode, activation));
 
+        // PyTorch's ConvTranspose2d order after in_channels: out, kernel, stride, padding, output_padding, groups,
+        // bias, dilation.
+        define("conv2d_transpose", List.of(out, kernel, stride, new Parameter("padding", ParameterType.SIZES, 0),
+                new Parameter("output_padding", ParameterType.SIZES, 0), groups, bias, dilation, activation));
+        define("upsample", List.of(new Parameter("scale", ParameterType.SPATIAL, null),
+                new Parameter("mode", ParameterType.UPSAMPLE_MODE, "nearest"),
+                new Parameter("align_corners", ParameterType.BOOLEAN, false)));
+
         List<Parameter> pool = List.of(kernel, new Parameter("stride", ParameterType.SPATIAL, SAME_AS_KERNEL), padding);
         define("maxpool", pool);
         define("avgpool", pool);
@@ -100,6 +108,8 @@ final class LayerCatalog {
             Map.entry("AdaptiveMaxPool2d", "globalmaxpool"), Map.entry("GlobalMaxPooling2D", "globalmaxpool"),
             Map.entry("GlobalMaxPooling1D", "globalmaxpool"), Map.entry("BatchNorm2d", "batchnorm"),
             Map.entry("BatchNorm1d", "batchnorm"), Map.entry("BatchNormalization", "batchnorm"),
+            Map.entry("ConvTranspose2d", "conv2d_transpose"), Map.entry("Conv2DTranspose", "conv2d_transpose"),
+            Map.entry("Upsample", "upsample"), Map.entry("UpSampling2D", "upsample"),
             Map.entry("Linear", "dense"), Map.entry("Dense", "dense"), Map.entry("Flatten", "flatten"),
             Map.entry("Dropout", "dropout"), Map.entry("ReLU", "relu"), Map.entry("ReLU6", "relu6"),
             Map.entry("Sigmoid", "sigmoid"), Map.entry("Tanh", "tanh"), Map.entry("GELU", "gelu"),
@@ -120,7 +130,8 @@ final class LayerCatalog {
             "input_shape", "input_dim");
 
     /** Layers whose weights make them need a name in the weights file. */
-    static final Set<String> WEIGHTED = Set.of("conv2d", "conv1d", "depthwise", "separable", "batchnorm", "dense");
+    static final Set<String> WEIGHTED = Set.of("conv2d", "conv1d", "depthwise", "separable", "conv2d_transpose",
+            "batchnorm", "dense");
 
     private LayerCatalog() {}
 

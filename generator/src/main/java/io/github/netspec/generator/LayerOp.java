@@ -35,6 +35,35 @@ public sealed interface LayerOp {
     /** Depthwise (with bias) then a 1x1 pointwise convolution, weights under LABEL.depthwise / LABEL.pointwise. */
     record Separable(Conv depthwise, Conv pointwise) implements LayerOp {}
 
+    /**
+     * A 2-D transposed convolution (PyTorch's ConvTranspose2d): the output is
+     * {@code (in-1)*stride - 2*padding + dilation*(kernel-1) + outputPadding + 1} per axis.
+     */
+    record TransposedConv(int outChannels, int[] kernel, int[] stride, int[] dilation, int[] padding,
+                          int[] outputPadding, int groups, boolean bias, Activation activation) implements LayerOp {
+
+        Shape outputShape(Shape input) {
+            List<Integer> dims = new ArrayList<>(List.of(outChannels));
+            for (int axis = 0; axis < kernel.length; axis++) {
+                dims.add((int) Math.min(Integer.MAX_VALUE, Geometry.transposedOutputSize(input.spatial().get(axis),
+                        padding[axis], kernel[axis], stride[axis], dilation[axis], outputPadding[axis])));
+            }
+            return new Shape(dims);
+        }
+    }
+
+    /** PyTorch's nn.Upsample with a whole scale per spatial axis. */
+    record Upsample(int[] scale, boolean bilinear, boolean alignCorners) implements LayerOp {
+
+        Shape outputShape(Shape input) {
+            List<Integer> dims = new ArrayList<>(List.of(input.channels()));
+            for (int axis = 0; axis < scale.length; axis++) {
+                dims.add((int) Math.min(Integer.MAX_VALUE, (long) input.spatial().get(axis) * scale[axis]));
+            }
+            return new Shape(dims);
+        }
+    }
+
     /** Max or average pooling with the same padding on both sides of each axis, as PyTorch pads. */
     record Pool(boolean max, int[] kernel, int[] stride, int[] padding) implements LayerOp {
 

@@ -3,6 +3,7 @@ package io.github.netspec.generator;
 import io.github.netspec.runtime.ConvGeometry;
 import io.github.netspec.runtime.ConvKernel;
 import io.github.netspec.runtime.PoolGeometry;
+import io.github.netspec.runtime.TransposedConvGeometry;
 import java.util.List;
 import java.util.Map;
 
@@ -69,6 +70,20 @@ public record Plan(CheckedNetwork network, List<Step> steps, Buffer input, Buffe
     public record ConvStep(List<Node> nodes, String field, String geometryName, ConvGeometry geometry,
                            ConvKernel.Algorithm algorithm, WeightTensor weight, WeightTensor bias, NormWeights norm,
                            Activation activation, double alpha, Buffer in, Buffer out) implements SingleInputStep {}
+
+    /** A transposed convolution, its activation applied once the output is complete. */
+    public record TransposedConvStep(List<Node> nodes, String field, String geometryName, TransposedConvGeometry geometry,
+                                     WeightTensor weight, WeightTensor bias, Activation activation, double alpha,
+                                     Buffer in, Buffer out) implements SingleInputStep {}
+
+    /**
+     * Upsampling by whole factors; a bilinear one keeps its precomputed source positions in a constant.
+     *
+     * @param constant the name of the bilinear tables' constant, or null for nearest
+     */
+    public record UpsampleStep(List<Node> nodes, String constant, int channels, int inHeight, int inWidth,
+                               int scaleHeight, int scaleWidth, boolean bilinear, boolean alignCorners, Buffer in,
+                               Buffer out) implements SingleInputStep {}
 
     public record DenseStep(List<Node> nodes, String field, int inFeatures, int outFeatures, WeightTensor weight,
                             WeightTensor bias, Activation activation, double alpha, Buffer in, Buffer out)

@@ -5,6 +5,7 @@ import io.github.netspec.generator.Plan.Buffer;
 import io.github.netspec.runtime.ConvGeometry;
 import io.github.netspec.runtime.ConvKernel;
 import io.github.netspec.runtime.PoolGeometry;
+import io.github.netspec.runtime.TransposedConvGeometry;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -87,6 +88,19 @@ public final class Planner {
             steps.add(convStep(List.of(node), node.name() + ".depthwise", separable.depthwise(), inShape, null,
                     Activation.NONE, 0.0, in, middle));
             convolution(List.of(node), node.name() + ".pointwise", separable.pointwise(), middleShape, middle);
+        } else if (op instanceof LayerOp.TransposedConv conv) {
+            Buffer out = newBuffer(node);
+            boolean softmax = conv.activation() == Activation.SOFTMAX;
+            steps.add(transposedConvStep(node, conv, softmax ? Activation.NONE : conv.activation(), inShape, in, out));
+            if (softmax) {
+                steps.add(softmax(node, out));
+            }
+        } else if (op instanceof LayerOp.Upsample upsample) {
+            int[] d = planeOf(inShape);
+            String constant = upsample.bilinear() ? constant(node.name()) : null;
+            steps.add(new Plan.UpsampleStep(List.of(node), constant, inShape.channels(), d[0], d[1],
+                    height(upsample.scale(), 1), last(upsample.scale()), upsample.bilinear(), upsample.alignCorners(),
+                    in, newBuffer(node)));
         } else if (op instanceof LayerOp.Pool pool) {
             int[] d = planeOf(inShape);
             int[] o = planeOf(node.shape());
@@ -162,6 +176,18 @@ public final class Planner {
         return new Plan.ConvStep(nodes, names.newName(camel(prefix), "kernel " + prefix), constant(prefix), geometry,
                 ConvKernel.algorithmFor(geometry), tensor(node, prefix + ".weight"),
                 conv.bias() ? tensor(node, prefix + ".bias") : null, norm, activation, alpha, in, out);
+    }
+
+    private Plan.TransposedConvStep transposedConvStep(Node node, LayerOp.TransposedConv conv, Activation activation,
+                                                       Shape inShape, Buffer in, Buffer out) {
+        int[] d = planeOf(inShape);
+        int[] o = planeOf(node.shape());
+        TransposedConvGeometry geometry = new TransposedConvGeometry(inShape.channels(), d[0], d[1],
+                conv.outChannels(), o[0], o[1], conv.kernel()[0], conv.kernel()[1], conv.stride()[0], conv.stride()[1],
+                conv.dilation()[0], conv.dilation()[1], conv.padding()[0], conv.padding()[1], conv.groups());
+        return new Plan.TransposedConvStep(List.of(node), names.newName(camel(node.name()), "kernel " + node.name()),
+                constant(node.name()), geometry, tensor(node, node.name() + ".weight"),
+                conv.bias() ? tensor(node, node.name() + ".bias") : null, activation, activation.defaultAlpha(), in, out);
     }
 
     private void dense(Node node, LayerOp.Dense dense, Shape inShape, Buffer in) {

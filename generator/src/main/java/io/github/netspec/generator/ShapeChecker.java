@@ -177,6 +177,8 @@ public final class ShapeChecker {
         Optional<Node> result = switch (layer.name()) {
             case "conv2d", "conv1d", "depthwise" -> convolution(statement, layer, name, args, input, source);
             case "separable" -> separable(statement, layer, name, args, input, source);
+            case "conv2d_transpose" -> transposedConvolution(statement, layer, name, args, input, source);
+            case "upsample" -> upsample(statement, layer, name, args, input, source);
             case "maxpool", "avgpool" -> pool(statement, layer, name, args, input, source);
             case "globalavgpool", "globalmaxpool" -> globalPool(statement, layer, name, input, source);
             case "batchnorm" -> batchNorm(statement, layer, name, args, input, source);
@@ -273,6 +275,88 @@ public final class ShapeChecker {
         weights.addAll(convWeights(name + ".pointwise", channels, pw));
         return Optional.ofNullable(addNode(statement, name, "separable", layer.position(), new LayerOp.Separable(dw, pw),
                 List.of(input), shape, weights, source));
+    }
+
+    private Optional<Node> transposedConvolution(Statement statement, Operation.Layer layer, String name,
+                                                 BoundArguments args, Node input, String source) {
+        if (!requireRank(layer, input, 2)) {
+            return Optional.empty();
+        }
+        int inChannels = input.shape().channels();
+        int groups = args.count("groups");
+        int outChannels = args.count("out");
+        if (inChannels % groups != 0 || outChannels % groups != 0) {
+            diagnostics.error(args.position("groups"), layer.name() + " groups=" + groups + " must divide both the "
+                    + inChannels + " input channels and the " + outChannels + " output channels",
+                    "use a groups value that divides both, such as " + gcd(inChannels, outChannels));
+            return Optional.empty();
+        }
+        Optional<int[]> kernel = expand(layer.name(), args, "kernel", 2);
+        Optional<int[]> stride = expand(layer.name(), args, "stride", 2);
+        Optional<int[]> dilation = expand(layer.name(), args, "dilation", 2);
+        Optional<int[]> padding = expand(layer.name(), args, "padding", 2);
+        Optional<int[]> outputPadding = expand(layer.name(), args, "output_padding", 2);
+        if (kernel.isEmpty() || stride.isEmpty() || dilation.isEmpty() || padding.isEmpty() || outputPadding.isEmpty()) {
+            return Optional.empty();
+        }
+        for (int axis = 0; axis < 2; axis++) {
+            int extra = outputPadding.get()[axis];
+            int limit = Math.max(stride.get()[axis], dilation.get()[axis]);
+            if (extra >= limit) {
+                diagnostics.error(args.position("output_padding"), layer.name() + " output_padding " + extra + " must be"
+                        + " smaller than the stride or the dilation (" + limit + "), as in PyTorch: a larger one would add"
+                        + " rows no input reaches", "use output_padding=" + (limit - 1) + " at most");
+                return Optional.empty();
+            }
+            long in = input.shape().spatial().get(axis);
+            long out = Geometry.transposedOutputSize(in, padding.get()[axis], kernel.get()[axis], stride.get()[axis],
+                    dilation.get()[axis], extra);
+            if (out < 1) {
+                diagnostics.error(args.position("padding"), layer.name() + " output " + axisName(2, axis) + " is " + out
+                        + " (below 1): (" + in + "-1)*" + stride.get()[axis] + " - 2*" + padding.get()[axis] + " + "
+                        + dilation.get()[axis] + "*(" + kernel.get()[axis] + "-1) + " + extra + " + 1 = " + out,
+                        "use less padding");
+                return Optional.empty();
+            }
+        }
+        Activation activation = Activation.byWord(args.word("activation")).orElseThrow();
+        LayerOp.TransposedConv conv = new LayerOp.TransposedConv(outChannels, kernel.get(), stride.get(), dilation.get(),
+                padding.get(), outputPadding.get(), groups, args.bool("bias"), activation);
+        Shape shape = conv.outputShape(input.shape());
+        List<WeightTensor> weights = new ArrayList<>();
+        weights.add(new WeightTensor(name + ".weight",
+                Shape.of(inChannels, outChannels / groups, kernel.get()[0], kernel.get()[1]), true));
+        if (conv.bias()) {
+            weights.add(new WeightTensor(name + ".bias", Shape.of(outChannels), true));
+        }
+        return Optional.ofNullable(addNode(statement, name, layer.name(), layer.position(), conv, List.of(input), shape,
+                weights, source));
+    }
+
+    private Optional<Node> upsample(Statement statement, Operation.Layer layer, String name, BoundArguments args,
+                                    Node input, String source) {
+        if (!requireSpatial(layer, input)) {
+            return Optional.empty();
+        }
+        int rank = input.shape().rank() - 1;
+        boolean bilinear = args.word("mode").equals("bilinear");
+        if (bilinear && rank != 2) {
+            diagnostics.error(args.position("mode"), "upsample mode=bilinear needs [C, H, W] but the input is "
+                    + input.shape(), "use mode=nearest on a sequence");
+            return Optional.empty();
+        }
+        if (args.written("align_corners") && !bilinear) {
+            diagnostics.warning(args.position("align_corners"), "upsample align_corners has no effect with mode=nearest",
+                    "remove align_corners, or use mode=bilinear");
+        }
+        Optional<int[]> scale = expand(layer.name(), args, "scale", rank);
+        if (scale.isEmpty()) {
+            return Optional.empty();
+        }
+        LayerOp.Upsample upsample = new LayerOp.Upsample(scale.get(), bilinear, args.bool("align_corners"));
+        Shape shape = upsample.outputShape(input.shape());
+        return Optional.ofNullable(addNode(statement, name, layer.name(), layer.position(), upsample, List.of(input), shape,
+                List.of(), source));
     }
 
     /** Resolves kernel, stride, dilation and padding of a convolution and checks the output is at least 1. */

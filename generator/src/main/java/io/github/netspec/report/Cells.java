@@ -1,5 +1,7 @@
 package io.github.netspec.report;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -36,8 +38,17 @@ final class Cells {
     }
 
     /** {@code 7x7} per spatial axis (height by width), or the one length of a sequence. */
-    static String perAxis(List<Long> values) {
-        return values == null ? "" : values.stream().map(String::valueOf).collect(Collectors.joining("x"));
+    static String perAxis(List<? extends Number> values) {
+        return values == null ? "" : values.stream().map(Cells::number).collect(Collectors.joining("x"));
+    }
+
+    /** A whole number without ".0"; a fraction (a jump after upsampling) with up to three decimals. */
+    static String number(Number value) {
+        double v = value.doubleValue();
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+            return Long.toString((long) v);
+        }
+        return new BigDecimal(v).setScale(3, RoundingMode.HALF_EVEN).stripTrailingZeros().toPlainString();
     }
 
     /** With thousands separators, in the same way on every machine. */

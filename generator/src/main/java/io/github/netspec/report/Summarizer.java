@@ -31,7 +31,7 @@ public final class Summarizer {
      *     layer after it still knows how many positions it mixes
      * @param spatial false once the positions are gone (after dense, flatten or global pooling): no jump to show
      */
-    private record Field(long[] size, long[] jump, long[] grid, boolean spatial) {}
+    private record Field(double[] size, double[] jump, long[] grid, boolean spatial) {}
 
     private final CheckedNetwork network;
     private final List<Field> fields = new ArrayList<>();
@@ -69,7 +69,7 @@ public final class Summarizer {
         List<String> inputs = node.inputs().stream().map(id -> network.nodes().get(id).name()).toList();
         return new Summary.Row(node.name(), node.layer(), node.position().line(), node.position().column(), inputs,
                 edges(node), node.shape().dimensions(), padding(node.op()), node.parameterCount(), macs(node),
-                field == null ? null : boxed(field.size()), field == null || !field.spatial() ? null : boxed(field.jump()),
+                field == null ? null : roundedUp(field.size()), field == null || !field.spatial() ? null : boxed(field.jump()),
                 node.shape().size() * FLOAT_BYTES);
     }
 
@@ -125,6 +125,11 @@ public final class Summarizer {
         if (node.op() instanceof LayerOp.Dense) {
             return in.size() * node.shape().size();
         }
+        if (node.op() instanceof LayerOp.TransposedConv conv) {
+            // Every input value meets every tap of its group's output channels once.
+            long window = Arrays.stream(conv.kernel()).asLongStream().reduce(1, (a, b) -> a * b);
+            return in.size() * (conv.outChannels() / conv.groups()) * window;
+        }
         return 0;
     }
 
@@ -140,7 +145,7 @@ public final class Summarizer {
             return null;
         }
         if (node.op() instanceof LayerOp.Input) {
-            long[] ones = new long[axes];
+            double[] ones = new double[axes];
             Arrays.fill(ones, 1);
             long[] grid = node.shape().spatial().stream().mapToLong(Integer::longValue).toArray();
             return new Field(ones, ones, grid, true);
@@ -159,6 +164,12 @@ public final class Summarizer {
             Arrays.fill(ones, 1);
             return window(in, pool.kernel(), pool.stride(), ones, node.shape());
         }
+        if (op instanceof LayerOp.TransposedConv conv) {
+            return spread(in, conv, node.shape());
+        }
+        if (op instanceof LayerOp.Upsample upsample) {
+            return upsampled(in, upsample, node.shape());
+        }
         if (op instanceof LayerOp.GlobalPool) {
             return everywhere(in, true);
         }
@@ -175,13 +186,43 @@ public final class Summarizer {
     }
 
     private static Field window(Field in, int[] kernel, int[] stride, int[] dilation, Shape out) {
-        long[] size = new long[kernel.length];
-        long[] jump = new long[kernel.length];
+        double[] size = new double[kernel.length];
+        double[] jump = new double[kernel.length];
         for (int axis = 0; axis < kernel.length; axis++) {
             size[axis] = in.size()[axis] + (long) dilation[axis] * (kernel[axis] - 1) * in.jump()[axis];
             jump[axis] = in.jump()[axis] * stride[axis];
         }
-        return new Field(size, jump, out.spatial().stream().mapToLong(Integer::longValue).toArray(), true);
+        return new Field(size, jump, grid(out), true);
+    }
+
+    /**
+     * A transposed convolution of stride s: neighbouring outputs are 1/s of an input step apart, and one
+     * output gathers the taps of the inputs within {@code dilation*(kernel-1)/s} input steps of it.
+     */
+    private static Field spread(Field in, LayerOp.TransposedConv conv, Shape out) {
+        double[] size = new double[conv.kernel().length];
+        double[] jump = new double[conv.kernel().length];
+        for (int axis = 0; axis < size.length; axis++) {
+            double reach = (double) conv.dilation()[axis] * (conv.kernel()[axis] - 1) / conv.stride()[axis];
+            size[axis] = in.size()[axis] + reach * in.jump()[axis];
+            jump[axis] = in.jump()[axis] / conv.stride()[axis];
+        }
+        return new Field(size, jump, grid(out), true);
+    }
+
+    /** Upsampling by s: outputs 1/s of an input step apart; bilinear blends two neighbours, nearest copies one. */
+    private static Field upsampled(Field in, LayerOp.Upsample upsample, Shape out) {
+        double[] size = in.size().clone();
+        double[] jump = new double[size.length];
+        for (int axis = 0; axis < size.length; axis++) {
+            size[axis] += upsample.bilinear() ? in.jump()[axis] : 0;
+            jump[axis] = in.jump()[axis] / upsample.scale()[axis];
+        }
+        return new Field(size, jump, grid(out), true);
+    }
+
+    private static long[] grid(Shape shape) {
+        return shape.spatial().stream().mapToLong(Integer::longValue).toArray();
     }
 
     /**
@@ -189,8 +230,8 @@ public final class Summarizer {
      * keeps a 1x1 grid, whose jump is the whole grid's; a dense layer's output has no positions at all.
      */
     private static Field everywhere(Field in, boolean spatial) {
-        long[] size = new long[in.size().length];
-        long[] jump = new long[in.size().length];
+        double[] size = new double[in.size().length];
+        double[] jump = new double[in.size().length];
         long[] one = new long[in.size().length];
         for (int axis = 0; axis < size.length; axis++) {
             size[axis] = in.size()[axis] + (in.grid()[axis] - 1) * in.jump()[axis];
@@ -202,8 +243,8 @@ public final class Summarizer {
 
     private Field merge(Node node) {
         Field first = fields.get(node.inputs().get(0));
-        long[] size = first.size().clone();
-        long[] jump = first.jump().clone();
+        double[] size = first.size().clone();
+        double[] jump = first.jump().clone();
         for (int id : node.inputs()) {
             Field other = fields.get(id);
             for (int axis = 0; axis < size.length; axis++) {
@@ -214,7 +255,15 @@ public final class Summarizer {
         return new Field(size, jump, first.grid(), first.spatial());
     }
 
-    private static List<Long> boxed(long[] values) {
+    private static List<Double> boxed(double[] values) {
         return Arrays.stream(values).boxed().toList();
+    }
+
+    /**
+     * Whole input positions: after upsampling a field can cover part of a position, and a value that
+     * depends on part of a position depends on it.
+     */
+    private static List<Long> roundedUp(double[] values) {
+        return Arrays.stream(values).mapToLong(v -> (long) Math.ceil(v - 1e-9)).boxed().toList();
     }
 }

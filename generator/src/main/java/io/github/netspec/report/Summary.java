@@ -30,13 +30,13 @@ public record Summary(String network, String file, int line, List<Integer> input
      *     PyTorch profilers and papers report; element-wise work, pooling and biases are not counted
      * @param receptiveField per spatial axis of the input, how many input positions one output value can
      *     depend on; null when the input has no spatial axis
-     * @param jump per spatial axis, how many input positions apart two neighbouring outputs are; null when
-     *     the layer has no spatial output (after dense or flatten)
+     * @param jump per spatial axis, how many input positions apart two neighbouring outputs are (a fraction
+     *     after upsampling); null when the layer has no spatial output (after dense or flatten)
      * @param activationBytes the layer's output for one sample, as float32
      */
     public record Row(String name, String layer, int line, int column, List<String> inputs, List<Edge> edges,
                       List<Integer> outputShape, List<Integer> padding, long parameters, long macs,
-                      List<Long> receptiveField, List<Long> jump, long activationBytes) {
+                      List<Long> receptiveField, List<Double> jump, long activationBytes) {
 
         public Row {
             inputs = List.copyOf(inputs);

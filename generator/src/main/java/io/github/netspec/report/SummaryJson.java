@@ -129,7 +129,7 @@ public final class SummaryJson {
         }
         out.append('[');
         for (int i = 0; i < values.size(); i++) {
-            out.append(i == 0 ? "" : ", ").append(values.get(i));
+            out.append(i == 0 ? "" : ", ").append(Cells.number(values.get(i)));
         }
         out.append(']');
         return this;

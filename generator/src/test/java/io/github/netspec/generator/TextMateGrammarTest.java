@@ -56,6 +56,7 @@ class TextMateGrammarTest {
     void theGrammarKnowsEveryWordAValueCanBe() throws Exception {
         Set<String> words = new TreeSet<>(Activation.words());
         words.addAll(ArgumentBinder.PADDING_MODES);
+        words.addAll(ArgumentBinder.UPSAMPLE_MODES);
         words.addAll(List.of("same", "valid", "causal"));
         assertEquals(words, alternation(grammar(), "constant.language.netspec"));
     }

@@ -72,9 +72,9 @@ class SummaryTest {
         Summary resnet = sampleSummaries().get("ResNet18");
         Summary.Row last = row(resnet, "layer4_1_conv2");
         assertEquals(List.of(435L, 435L), last.receptiveField());
-        assertEquals(List.of(32L, 32L), last.jump());
+        assertEquals(List.of(32.0, 32.0), last.jump());
         assertEquals(List.of(19L, 19L), row(resnet, "layer1_0_conv1").receptiveField()); // 11 + 2*4
-        assertEquals(List.of(4L, 4L), row(resnet, "layer1_0_conv1").jump());
+        assertEquals(List.of(4.0, 4.0), row(resnet, "layer1_0_conv1").jump());
     }
 
     private static final String BRANCHES = """
@@ -138,7 +138,7 @@ class SummaryTest {
         assertEquals(List.of(4, 0), sequence.rows().get(1).padding());
         assertEquals(List.of(5L), sequence.rows().get(1).receptiveField());
         assertEquals(List.of(6L), sequence.rows().get(2).receptiveField());
-        assertEquals(List.of(2L), sequence.rows().get(2).jump());
+        assertEquals(List.of(2.0), sequence.rows().get(2).jump());
 
         Summary flat = summarize("f.net", "network F { input [6] dense(4) relu }").get(0);
         assertNull(flat.rows().get(1).receptiveField());
@@ -210,7 +210,7 @@ class SummaryTest {
     private static void assertField(Summary summary, String name, long size, long jump) {
         Summary.Row row = row(summary, name);
         assertEquals(List.of(size, size), row.receptiveField(), name + " receptive field");
-        assertEquals(List.of(jump, jump), row.jump(), name + " jump");
+        assertEquals(List.of((double) jump, (double) jump), row.jump(), name + " jump");
     }
 
     static Summary.Row row(Summary summary, String name) {
