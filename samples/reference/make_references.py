@@ -218,6 +218,70 @@ class Flat(nn.Module):
         return torch.sigmoid(self.fc4(F.silu(self.fc3(h) + h)))
 
 
+class UNetSmall(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.enc1_0, self.enc1 = nn.Conv2d(3, 8, 3, padding=1), nn.Conv2d(8, 8, 3, padding=1)
+        self.enc2_0, self.enc2 = nn.Conv2d(8, 16, 3, padding=1), nn.Conv2d(16, 16, 3, padding=1)
+        self.bottom = nn.Conv2d(16, 32, 3, padding=1)
+        self.up2 = nn.ConvTranspose2d(32, 16, 2, stride=2)
+        self.dec2 = nn.Conv2d(32, 16, 3, padding=1)
+        self.up = nn.Upsample(scale_factor=2, mode="bilinear")
+        self.up1 = nn.Conv2d(16, 8, 1)
+        self.dec1 = nn.Conv2d(16, 8, 3, padding=1)
+        self.head = nn.Conv2d(8, 2, 1)
+
+    def forward(self, x):
+        e1 = F.relu(self.enc1(F.relu(self.enc1_0(x))))
+        e2 = F.relu(self.enc2(F.relu(self.enc2_0(F.max_pool2d(e1, 2)))))
+        b = F.relu(self.bottom(F.max_pool2d(e2, 2)))
+        d2 = F.relu(self.dec2(torch.cat([self.up2(b), e2], dim=1)))
+        d1 = F.relu(self.dec1(torch.cat([self.up1(self.up(d2)), e1], dim=1)))
+        return self.head(d1)
+
+
+class InceptionBlock(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.b1 = nn.Conv2d(16, 8, 1)
+        self.b2_reduce, self.b2 = nn.Conv2d(16, 6, 1), nn.Conv2d(6, 8, 3, padding=1)
+        self.b3_reduce, self.b3 = nn.Conv2d(16, 4, 1), nn.Conv2d(4, 4, 5, padding=2)
+        self.b4 = nn.Conv2d(16, 4, 1)
+        self.fc = nn.Linear(24, 10)
+
+    def forward(self, x):
+        b1 = F.relu(self.b1(x))
+        b2 = F.relu(self.b2(F.relu(self.b2_reduce(x))))
+        b3 = F.relu(self.b3(F.relu(self.b3_reduce(x))))
+        b4 = F.relu(self.b4(F.max_pool2d(x, 3, stride=1, padding=1)))
+        y = torch.cat([b1, b2, b3, b4], dim=1)
+        return self.fc(torch.flatten(F.adaptive_avg_pool2d(y, 1), 1))
+
+
+class Decoders(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.t1 = nn.ConvTranspose2d(4, 6, 3, stride=3, padding=1, output_padding=2, dilation=2, groups=2)
+        self.t2 = nn.ConvTranspose2d(6, 3, (2, 3), stride=(2, 1), padding=(0, 1), bias=False)
+
+    def forward(self, x):
+        y = self.t1(x)
+        y = F.interpolate(y, scale_factor=2, mode="bilinear", align_corners=True)
+        y = torch.sigmoid(self.t2(y))
+        y = F.max_pool2d(y, 4, padding=(0, 1))
+        y = F.interpolate(y, scale_factor=(1, 2), mode="nearest")
+        return F.interpolate(y, scale_factor=3, mode="bilinear")
+
+
+class Upsample1d(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.c = nn.Conv1d(3, 2, 3)
+
+    def forward(self, x):
+        return self.c(F.interpolate(x, scale_factor=3, mode="nearest"))
+
+
 NETWORKS = {
     "Seed000Convs": seed000,
     "MnistNet": mnist,
@@ -233,6 +297,10 @@ NETWORKS = {
     "Branches": lambda: (Branches(), (4, 9, 9)),
     "Sequence1d": sequence_1d,
     "Flat": lambda: (Flat(), (20,)),
+    "UNetSmall": lambda: (UNetSmall(), (3, 32, 32)),
+    "InceptionBlock": lambda: (InceptionBlock(), (16, 12, 12)),
+    "Decoders": lambda: (Decoders(), (4, 5, 7)),
+    "Upsample1d": lambda: (Upsample1d(), (3, 10)),
     # torchvision's own modules; far too large to commit, so only their parameter counts are checked here.
     # samples/bench/export_models.py runs them against netspec through ONNX Runtime.
     "ResNet18": lambda: (torchvision.models.resnet18(), None),
@@ -269,10 +337,13 @@ def count_macs(model, input_shape):
     def hook(module, inputs, output):
         if isinstance(module, (nn.Conv1d, nn.Conv2d)):
             total[0] += output[0].numel() * module.in_channels // module.groups * math.prod(module.kernel_size)
+        elif isinstance(module, nn.ConvTranspose2d):
+            # every input value meets each tap of its group's output channels once
+            total[0] += inputs[0][0].numel() * module.out_channels // module.groups * math.prod(module.kernel_size)
         else:
             total[0] += output[0].numel() * module.in_features
 
-    layers = [m for m in model.modules() if isinstance(m, (nn.Conv1d, nn.Conv2d, nn.Linear))]
+    layers = [m for m in model.modules() if isinstance(m, (nn.Conv1d, nn.Conv2d, nn.ConvTranspose2d, nn.Linear))]
     handles = [m.register_forward_hook(hook) for m in layers]
     with torch.no_grad():
         model(torch.zeros(1, *input_shape))

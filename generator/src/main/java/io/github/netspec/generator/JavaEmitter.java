@@ -323,8 +323,8 @@ public final class JavaEmitter {
         if (step instanceof Plan.UpsampleStep upsample && upsample.bilinear()) {
             return Optional.of(FieldSpec.builder(Upsampling.Bilinear.class, upsample.constant(),
                             Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-                    .initializer("new $T($L, $L, $L, $L, $L, $L) // channels, in height, width; scale height, width;"
-                                    + " align corners",
+                    .initializer("new $T(\n$>$L, $L, $L, // channels, in height, width\n"
+                                    + "$L, $L, $L // scale height, width; align corners\n$<)",
                             Upsampling.Bilinear.class, upsample.channels(), upsample.inHeight(), upsample.inWidth(),
                             upsample.scaleHeight(), upsample.scaleWidth(), upsample.alignCorners())
                     .build());

@@ -97,6 +97,9 @@ public final class Summarizer {
         if (op instanceof LayerOp.Pool pool) {
             return sides(pool.padding(), pool.padding());
         }
+        if (op instanceof LayerOp.TransposedConv conv) {
+            return sides(conv.padding(), conv.padding()); // what the output is cropped by, as PyTorch's padding means
+        }
         return null;
     }
 

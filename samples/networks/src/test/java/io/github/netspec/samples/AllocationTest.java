@@ -129,6 +129,18 @@ class AllocationTest {
         if (network instanceof Sequence1d n) {
             return n::predict;
         }
+        if (network instanceof UNetSmall n) {
+            return n::predict;
+        }
+        if (network instanceof InceptionBlock n) {
+            return n::predict;
+        }
+        if (network instanceof Decoders n) {
+            return n::predict;
+        }
+        if (network instanceof Upsample1d n) {
+            return n::predict;
+        }
         throw new AssertionError("no typed predict for " + method.getDeclaringClass().getSimpleName()
                 + "; add it to AllocationTest.predictor");
     }
