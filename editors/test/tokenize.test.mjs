@@ -96,6 +96,14 @@ test('networks, inputs, branches, merges, tuples and decimals', () => {
   assert.equal(scopeOf('weights "models/mnist.safetensors"', 'models/mnist.safetensors'), 'string.quoted.double.netspec');
   assert.equal(scopeOf('weights "a\\"b"', '\\"'), 'constant.character.escape.netspec');
   assert.equal(scopeOf('weights: batchnorm', 'weights'), 'entity.name.label.netspec');
+  assert.equal(scopeOf('block basic(out, stride=1) {', 'block'), 'storage.type.block.netspec');
+  assert.equal(scopeOf('block basic(out, stride=1) {', 'basic'), 'entity.name.function.block.netspec');
+  assert.equal(scopeOf('block basic(out, stride=1) {', 'out'), 'variable.parameter.netspec');
+  assert.equal(scopeOf('block basic(out, stride=1) {', '1'), 'constant.numeric.integer.netspec');
+  assert.equal(scopeOf('layer1: repeat 2 { basic(64) }', 'repeat'), 'keyword.control.repeat.netspec');
+  assert.equal(scopeOf('layer1: repeat 2 { basic(64) }', 'basic'), 'entity.name.function.layer.netspec');
+  assert.equal(scopeOf('downsample.0: conv2d(8, 1)', 'downsample.0'), 'entity.name.label.netspec');
+  assert.equal(scopeOf('add(layer2.0.bn2)', 'layer2.0.bn2'), 'variable.other.label.netspec');
   assert.equal(scopeOf('from stem', 'from'), 'keyword.control.from.netspec');
   assert.equal(scopeOf('from stem', 'stem'), 'variable.other.label.netspec');
   assert.equal(scopeOf('add(shortcut)', 'add'), 'support.function.layer.netspec');

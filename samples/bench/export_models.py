@@ -41,24 +41,14 @@ def vgg_like():
     ])
 
 
-def torchvision_names(state):
-    """layer1.0.conv1.weight -> layer1_0_conv1.weight: the .net labels are flat until blocks land (#6)."""
-    renamed = {}
-    for key, value in state.items():
-        module, _, tensor = key.rpartition(".")
-        renamed[module.replace(".", "_") + "." + tensor] = value
-    return renamed
-
-
-# name -> (module, input shape, state_dict renaming); the names are the generated classes'.
+# name -> (module, input shape, state_dict as saved); the names are the generated classes'. torchvision's
+# state_dicts are saved as they are: torchvision.net labels its layers with torchvision's module names.
 NETWORKS = {
     "MnistNet": lambda: (refs.mnist()[0], (1, 28, 28), refs.flatten_state),
     "Seed000Convs": lambda: (refs.seed000()[0], (3, 64, 64), refs.flatten_state),
     "VggLike": lambda: (vgg_like(), (3, 64, 64), refs.flatten_state),
-    "ResNet18": lambda: (torchvision.models.resnet18(), (3, 224, 224),
-                         lambda m: torchvision_names(safetensors_io.state_dict_arrays(m))),
-    "MobileNetV2": lambda: (torchvision.models.mobilenet_v2(), (3, 224, 224),
-                            lambda m: torchvision_names(safetensors_io.state_dict_arrays(m))),
+    "ResNet18": lambda: (torchvision.models.resnet18(), (3, 224, 224), safetensors_io.state_dict_arrays),
+    "MobileNetV2": lambda: (torchvision.models.mobilenet_v2(), (3, 224, 224), safetensors_io.state_dict_arrays),
 }
 
 

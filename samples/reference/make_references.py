@@ -374,6 +374,11 @@ def main():
         safetensors_io.save(os.path.join(OUT, name + ".io.safetensors"),
                             {"input": x.numpy(), "output": y.reshape(samples, -1).numpy()})
         print(f"{name}: input {list(x.shape)} output {list(y.shape)}")
+    with open(os.path.join(OUT, "torchvision_state_dicts.txt"), "w") as out:
+        out.write("# network, then each state_dict tensor of torchvision's module: name and shape\n")
+        for name, build in (("ResNet18", torchvision.models.resnet18), ("MobileNetV2", torchvision.models.mobilenet_v2)):
+            for key, tensor in build().state_dict().items():
+                out.write(f"{name} {key} {list(tensor.shape)}\n".replace(", ", ","))
     with open(os.path.join(OUT, "parameter_counts.txt"), "w") as out:
         out.write("# network, sum(p.numel() for p in model.parameters()), then multiply-accumulates per sample"
                   " (count_macs; - where the model cannot run), in PyTorch\n")

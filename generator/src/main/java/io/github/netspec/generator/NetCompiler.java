@@ -1,5 +1,6 @@
 package io.github.netspec.generator;
 
+import io.github.netspec.syntax.Block;
 import io.github.netspec.syntax.Diagnostic;
 import io.github.netspec.syntax.Network;
 import io.github.netspec.syntax.ParseResult;
@@ -154,9 +155,18 @@ public final class NetCompiler {
             List<String> lines = Diagnostic.lines(source.text());
             parsed.diagnostics().forEach(d -> diagnostics.add(d.withSourceLine(lines)));
             Diagnostics fileDiagnostics = new Diagnostics(source.path());
-            for (Network network : parsed.file().networks()) {
-                if (parsed.diagnostics().stream().anyMatch(d -> network.covers(d.position().line()))) {
+            Map<String, Block> blocks = BlockExpander.declare(parsed.file().blocks(), fileDiagnostics);
+            // A syntax error outside every network is in a block, whose partial tree would make its callers report
+            // consequences of that error.
+            boolean brokenBlocks = parsed.diagnostics().stream().anyMatch(
+                    d -> parsed.file().networks().stream().noneMatch(n -> n.covers(d.position().line())));
+            for (Network written : parsed.file().networks()) {
+                if (parsed.diagnostics().stream().anyMatch(d -> written.covers(d.position().line()))) {
                     continue; // its tree is partial; checking it would report consequences of the syntax error
+                }
+                Network network = BlockExpander.expand(written, blocks, fileDiagnostics);
+                if (brokenBlocks && !network.statements().equals(written.statements())) {
+                    continue;
                 }
                 Declared previous = declaredClasses.putIfAbsent(network.name(), new Declared(source.path(), network));
                 if (previous != null) {

@@ -76,6 +76,7 @@ public final class ShapeChecker {
         for (Statement statement : network.statements()) {
             statement(statement);
         }
+        diagnostics.within(List.of());
         checkDefaultNamesAgainstLabels();
         if (diagnostics.errorCount() > errorsBefore || current == null) {
             return Optional.empty();
@@ -84,6 +85,7 @@ public final class ShapeChecker {
     }
 
     private void statement(Statement statement) {
+        diagnostics.within(statement.origin());
         Operation operation = statement.operation();
         statement.label().ifPresent(this::declare);
         if (!sawInput && !(operation instanceof Operation.Input)) {
@@ -95,6 +97,13 @@ public final class ShapeChecker {
         }
         if (operation instanceof Operation.Input input) {
             input(statement, input);
+        } else if (operation instanceof Operation.Bind) {
+            // A block's input or output: the label names the current value; no node.
+            if (current != null) {
+                statement.label().ifPresent(label -> labels.putIfAbsent(label.name(), current));
+            }
+        } else if (operation instanceof Operation.Repeat) {
+            throw new IllegalStateException("repeat reaches the checker only written out by BlockExpander");
         } else if (operation instanceof Operation.From from) {
             current = lookUp(from.target()).orElse(null);
             statement.label().ifPresent(label -> diagnostics.error(label.position(),

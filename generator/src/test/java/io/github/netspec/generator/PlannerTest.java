@@ -102,7 +102,10 @@ class PlannerTest {
     void buffersAliveTogetherNeverOverlap(Path spec) throws Exception {
         var parsed = SpecParser.parse(spec.toString(), Files.readString(spec));
         for (var network : parsed.file().networks()) {
-            CheckedNetwork checked = ShapeChecker.check(network, new Diagnostics(spec.toString())).orElseThrow();
+            Diagnostics diagnostics = new Diagnostics(spec.toString());
+            var blocks = BlockExpander.declare(parsed.file().blocks(), diagnostics);
+            CheckedNetwork checked = ShapeChecker.check(BlockExpander.expand(network, blocks, diagnostics), diagnostics)
+                    .orElseThrow();
             Plan plan = Planner.plan(checked);
             Map<Buffer, int[]> alive = new HashMap<>();
             for (int step = 0; step < plan.steps().size(); step++) {

@@ -70,11 +70,11 @@ class SummaryTest {
     @Test
     void resnet18ReceptiveFieldIs435() throws Exception {
         Summary resnet = sampleSummaries().get("ResNet18");
-        Summary.Row last = row(resnet, "layer4_1_conv2");
+        Summary.Row last = row(resnet, "layer4.1.conv2");
         assertEquals(List.of(435L, 435L), last.receptiveField());
         assertEquals(List.of(32.0, 32.0), last.jump());
-        assertEquals(List.of(19L, 19L), row(resnet, "layer1_0_conv1").receptiveField()); // 11 + 2*4
-        assertEquals(List.of(4.0, 4.0), row(resnet, "layer1_0_conv1").jump());
+        assertEquals(List.of(19L, 19L), row(resnet, "layer1.0.conv1").receptiveField()); // 11 + 2*4
+        assertEquals(List.of(4.0, 4.0), row(resnet, "layer1.0.conv1").jump());
     }
 
     private static final String BRANCHES = """

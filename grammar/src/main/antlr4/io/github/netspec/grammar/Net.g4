@@ -3,11 +3,21 @@
 grammar Net;
 
 file
-    : network* EOF
+    : (network | block)* EOF
     ;
 
 network
     : 'network' name=IDENT '{' weightsClause? statement* '}'
+    ;
+
+// block NAME(params) { statements }: a piece of network used like a layer. Inside it, 'in' names the
+// value it was called on, and its parameters stand for the values the call passes.
+block
+    : 'block' name=IDENT '(' (blockParameter (',' blockParameter)*)? ')' '{' statement* '}'
+    ;
+
+blockParameter
+    : name=IDENT ('=' value)?
     ;
 
 // weights "path": the safetensors file the build checks the network's weights against. The keyword is
@@ -19,12 +29,19 @@ weightsClause
 // One statement per layer. Whitespace and newlines carry no meaning, so statements
 // need no separator: a label is recognised by the ':' that follows it.
 statement
-    : (label=IDENT ':')? operation shapeAssertion?
+    : (label=labelName ':')? operation shapeAssertion?
+    ;
+
+// A label: a word, or dotted words as PyTorch names nested modules (layer1.0.conv1).
+labelName
+    : IDENT
+    | DOTTED
     ;
 
 operation
     : 'input' shape                 # inputOperation
-    | 'from' target=IDENT           # fromOperation
+    | 'from' target=labelName       # fromOperation
+    | 'repeat' count=INT '{' statement* '}'   # repeatOperation
     | layer=IDENT arguments?        # layerOperation
     ;
 
@@ -52,7 +69,7 @@ value
     : '-'? INT                       # integerValue
     | '-'? DECIMAL                   # decimalValue
     | ('true' | 'false')             # booleanValue
-    | IDENT                          # wordValue
+    | (IDENT | DOTTED)               # wordValue
     | '(' value (',' value)* ')'     # tupleValue
     ;
 
@@ -60,6 +77,7 @@ INT     : [0-9]+ ;
 DECIMAL : [0-9]+ '.' [0-9]* EXPONENT? | '.' [0-9]+ EXPONENT? | [0-9]+ EXPONENT ;
 fragment EXPONENT : [eE] [+-]? [0-9]+ ;
 IDENT   : [a-zA-Z_] [a-zA-Z_0-9]* ;
+DOTTED  : [a-zA-Z_] [a-zA-Z_0-9]* ('.' [a-zA-Z_0-9]+)+ ;
 STRING  : '"' (~["\\\r\n] | '\\' ["\\])* '"' ;
 
 LINE_COMMENT  : '//' ~[\r\n]* -> skip ;

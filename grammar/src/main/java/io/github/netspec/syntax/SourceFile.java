@@ -2,9 +2,10 @@ package io.github.netspec.syntax;
 
 import java.util.List;
 
-/** A parsed {@code .net} file: the networks it declares, in source order. */
-public record SourceFile(String path, List<Network> networks) {
+/** A parsed {@code .net} file: the networks and blocks it declares, in source order. */
+public record SourceFile(String path, List<Network> networks, List<Block> blocks) {
     public SourceFile {
         networks = List.copyOf(networks);
+        blocks = List.copyOf(blocks);
     }
 }

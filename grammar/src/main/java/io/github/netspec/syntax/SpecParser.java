@@ -146,7 +146,7 @@ public final class SpecParser {
                 }
                 words.add(switch (type) {
                     case Token.EOF -> "the end of the file";
-                    case NetLexer.IDENT -> "a name";
+                    case NetLexer.IDENT, NetLexer.DOTTED -> "a name";
                     case NetLexer.INT -> "an integer";
                     case NetLexer.DECIMAL -> "a decimal number";
                     default -> vocabulary.getDisplayName(type);

@@ -23,7 +23,31 @@ final class SyntaxTreeBuilder {
 
     SourceFile file(NetParser.FileContext ctx) {
         List<Network> networks = ctx.network().stream().map(this::network).filter(Objects::nonNull).toList();
-        return new SourceFile(path, networks);
+        List<Block> blocks = ctx.block().stream().map(this::block).filter(Objects::nonNull).toList();
+        return new SourceFile(path, networks, blocks);
+    }
+
+    private Block block(NetParser.BlockContext ctx) {
+        if (isMissing(ctx.name)) {
+            return null;
+        }
+        List<Block.Parameter> parameters = new ArrayList<>();
+        for (NetParser.BlockParameterContext parameter : ctx.blockParameter()) {
+            if (isMissing(parameter.name)) {
+                return null;
+            }
+            Optional<Value> defaultValue = Optional.empty();
+            if (parameter.value() != null) {
+                Value value = value(parameter.value());
+                if (value == null) {
+                    return null;
+                }
+                defaultValue = Optional.of(value);
+            }
+            parameters.add(new Block.Parameter(parameter.name.getText(), defaultValue, position(parameter.name)));
+        }
+        List<Statement> statements = ctx.statement().stream().map(this::statement).filter(Objects::nonNull).toList();
+        return new Block(ctx.name.getText(), position(ctx.name), parameters, statements);
     }
 
     private Network network(NetParser.NetworkContext ctx) {
@@ -59,7 +83,8 @@ final class SyntaxTreeBuilder {
         if (operation == null) {
             return null;
         }
-        Optional<Label> label = isMissing(ctx.label) ? Optional.empty() : Optional.of(label(ctx.label));
+        Optional<Label> label = ctx.label == null || hasMissingToken(ctx.label) ? Optional.empty()
+                : Optional.of(label(ctx.label));
         Optional<ShapeLiteral> expected = Optional.empty();
         if (ctx.shapeAssertion() != null) {
             ShapeLiteral shape = shape(ctx.shapeAssertion().shape());
@@ -77,7 +102,16 @@ final class SyntaxTreeBuilder {
             return shape == null ? null : new Operation.Input(shape, span(input));
         }
         if (ctx instanceof NetParser.FromOperationContext from) {
-            return isMissing(from.target) ? null : new Operation.From(label(from.target), span(from));
+            return from.target == null || hasMissingToken(from.target) ? null
+                    : new Operation.From(label(from.target), span(from));
+        }
+        if (ctx instanceof NetParser.RepeatOperationContext repeat) {
+            if (isMissing(repeat.count)) {
+                return null;
+            }
+            List<Statement> body = repeat.statement().stream().map(this::statement).filter(Objects::nonNull).toList();
+            return new Operation.Repeat(IntegerValue.parse(repeat.count.getText(), position(repeat.count)), body,
+                    span(repeat));
         }
         if (!(ctx instanceof NetParser.LayerOperationContext layer) || isMissing(layer.layer)) {
             return null; // recovery left an operation with no alternative matched; the syntax error covers it
@@ -148,8 +182,8 @@ final class SyntaxTreeBuilder {
         return new ShapeLiteral(dimensions, span(ctx));
     }
 
-    private Label label(Token token) {
-        return new Label(token.getText(), position(token));
+    private Label label(NetParser.LabelNameContext ctx) {
+        return new Label(ctx.getText(), span(ctx));
     }
 
     /** ANTLR's getText() of {@code - 3} is "-3"; the sign and digits are all that remain. */
