@@ -128,6 +128,9 @@ final class BlockExpander {
         List<Statement> out = new ArrayList<>();
         for (Statement statement : statements) {
             Operation operation = statement.operation();
+            if (operation instanceof Operation.Input && scope.insideBlockOrRepeat()) {
+                continue; // reported where the block is declared; checking it here would add a second error
+            }
             if (operation instanceof Operation.Repeat repeat) {
                 out.addAll(repeat(statement, repeat, scope));
             } else if (operation instanceof Operation.Layer layer && blocks.containsKey(layer.name())) {
