@@ -20,6 +20,7 @@ import torch.nn.functional as F
 import torchvision
 
 sys.path.insert(0, os.path.dirname(__file__))
+import formula_weights  # noqa: E402
 import safetensors_io  # noqa: E402
 
 OUT = os.path.join("samples", "networks", "src", "test", "resources", "reference")
@@ -374,6 +375,16 @@ def main():
         safetensors_io.save(os.path.join(OUT, name + ".io.safetensors"),
                             {"input": x.numpy(), "output": y.reshape(samples, -1).numpy()})
         print(f"{name}: input {list(x.shape)} output {list(y.shape)}")
+    torchvision_outputs = {}
+    for name, build in (("ResNet18", torchvision.models.resnet18), ("MobileNetV2", torchvision.models.mobilenet_v2)):
+        model = build().eval()
+        model.load_state_dict({key: torch.from_numpy(formula_weights.tensor(key, tuple(value.shape)))
+                               for key, value in model.state_dict().items() if not key.endswith("num_batches_tracked")},
+                              strict=False)
+        with torch.no_grad():
+            torchvision_outputs[name] = model(torch.from_numpy(formula_weights.input_batch((1, 3, 224, 224)))).numpy()
+        print(f"{name}: formula weights, output {list(torchvision_outputs[name].shape)}")
+    safetensors_io.save(os.path.join(OUT, "torchvision_outputs.safetensors"), torchvision_outputs)
     with open(os.path.join(OUT, "torchvision_state_dicts.txt"), "w") as out:
         out.write("# network, then each state_dict tensor of torchvision's module: name and shape\n")
         for name, build in (("ResNet18", torchvision.models.resnet18), ("MobileNetV2", torchvision.models.mobilenet_v2)):
