@@ -76,6 +76,12 @@ final class BlockExpander {
     static Map<String, Block> declare(List<Block> blocks, Diagnostics diagnostics) {
         Map<String, Block> byName = new LinkedHashMap<>();
         for (Block block : blocks) {
+            if (!block.keyword().equals("block")) {
+                diagnostics.error(block.keywordPosition(), "unknown declaration '" + block.keyword() + "'"
+                        + Names.didYouMean(block.keyword(), List.of("network", "block")),
+                        "a file declares networks (network NAME { ... }) and blocks (block NAME(params) { ... })");
+                continue;
+            }
             if (LayerCatalog.signature(block.name()).isPresent()) {
                 diagnostics.error(block.position(), "block " + block.name() + " has the name of a layer",
                         "rename the block, for example " + block.name() + "_block");
@@ -234,6 +240,12 @@ final class BlockExpander {
     }
 
     private List<Statement> repeat(Statement statement, Operation.Repeat repeat, Scope scope) {
+        if (!repeat.keyword().equals("repeat")) {
+            diagnostics.error(repeat.position(), "'" + repeat.keyword() + " " + repeat.count().text() + " { ... }' is not a"
+                    + " statement" + within(scope.origin()), "to write statements several times, use repeat "
+                    + repeat.count().text() + " { ... }");
+            return List.of();
+        }
         if (!repeat.count().fitsInt() || repeat.count().value() < 1 || repeat.count().value() > 1000) {
             diagnostics.error(repeat.count().position(), "repeat " + repeat.count().text() + " must be from 1 to 1000"
                     + within(scope.origin()), "write how many copies of the statements to make");

@@ -11,9 +11,11 @@ network
     ;
 
 // block NAME(params) { statements }: a piece of network used like a layer. Inside it, 'in' names the
-// value it was called on, and its parameters stand for the values the call passes.
+// value it was called on, and its parameters stand for the values the call passes. 'block' and 'repeat'
+// are IDENTs, not literals, so specs that use them as labels keep their meaning; the checker rejects any
+// other word in their place.
 block
-    : 'block' name=IDENT '(' (blockParameter (',' blockParameter)*)? ')' '{' statement* '}'
+    : keyword=IDENT name=IDENT ('(' (blockParameter (',' blockParameter)*)? ')')? '{' statement* '}'
     ;
 
 blockParameter
@@ -41,7 +43,7 @@ labelName
 operation
     : 'input' shape                 # inputOperation
     | 'from' target=labelName       # fromOperation
-    | 'repeat' count=INT '{' statement* '}'   # repeatOperation
+    | keyword=IDENT count=INT '{' statement* '}'   # repeatOperation
     | layer=IDENT arguments?        # layerOperation
     ;
 

@@ -21,7 +21,7 @@ public sealed interface Operation {
      * {@code repeat N { statements }}: the statements N times over. Labelled {@code L: repeat N}, copy i's
      * labels are {@code L.i.label}, and a block called in it without a label is named {@code L.i}.
      */
-    record Repeat(IntegerValue count, List<Statement> body, Position position) implements Operation {
+    record Repeat(String keyword, IntegerValue count, List<Statement> body, Position position) implements Operation {
         public Repeat {
             body = List.copyOf(body);
         }

@@ -28,7 +28,7 @@ final class SyntaxTreeBuilder {
     }
 
     private Block block(NetParser.BlockContext ctx) {
-        if (isMissing(ctx.name)) {
+        if (isMissing(ctx.keyword) || isMissing(ctx.name)) {
             return null;
         }
         List<Block.Parameter> parameters = new ArrayList<>();
@@ -47,7 +47,8 @@ final class SyntaxTreeBuilder {
             parameters.add(new Block.Parameter(parameter.name.getText(), defaultValue, position(parameter.name)));
         }
         List<Statement> statements = ctx.statement().stream().map(this::statement).filter(Objects::nonNull).toList();
-        return new Block(ctx.name.getText(), position(ctx.name), parameters, statements);
+        return new Block(ctx.keyword.getText(), position(ctx.keyword), ctx.name.getText(), position(ctx.name), parameters,
+                statements);
     }
 
     private Network network(NetParser.NetworkContext ctx) {
@@ -106,11 +107,11 @@ final class SyntaxTreeBuilder {
                     : new Operation.From(label(from.target), span(from));
         }
         if (ctx instanceof NetParser.RepeatOperationContext repeat) {
-            if (isMissing(repeat.count)) {
+            if (isMissing(repeat.keyword) || isMissing(repeat.count)) {
                 return null;
             }
             List<Statement> body = repeat.statement().stream().map(this::statement).filter(Objects::nonNull).toList();
-            return new Operation.Repeat(IntegerValue.parse(repeat.count.getText(), position(repeat.count)), body,
+            return new Operation.Repeat(repeat.keyword.getText(), IntegerValue.parse(repeat.count.getText(), position(repeat.count)), body,
                     span(repeat));
         }
         if (!(ctx instanceof NetParser.LayerOperationContext layer) || isMissing(layer.layer)) {
