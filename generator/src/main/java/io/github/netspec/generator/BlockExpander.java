@@ -116,7 +116,7 @@ final class BlockExpander {
                                 + " called on", "choose another label"));
                 if (statement.operation() instanceof Operation.Input input) {
                     diagnostics.error(input.position(), "a block has no input statement: it starts from the value it"
-                            + " is called on, which it calls in", "remove the line");
+                            + " is called on, named in", "remove the line");
                 }
             }
         }
@@ -134,8 +134,8 @@ final class BlockExpander {
         List<Statement> out = new ArrayList<>();
         for (Statement statement : statements) {
             Operation operation = statement.operation();
-            if (operation instanceof Operation.Input && scope.insideBlockOrRepeat()) {
-                continue; // reported where the block is declared; checking it here would add a second error
+            if (operation instanceof Operation.Input && scope.insideBlockOrRepeat() && !scope.repeatCopy()) {
+                continue; // in a block's own body: reported where the block is declared, once however often it is called
             }
             if (operation instanceof Operation.Repeat repeat) {
                 out.addAll(repeat(statement, repeat, scope));
