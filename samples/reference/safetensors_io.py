@@ -1,5 +1,5 @@
-"""A minimal safetensors writer (the format is an 8-byte length, a JSON header and raw data), so the
-reference scripts need nothing beyond Debian's python3-torch."""
+"""A minimal safetensors reader and writer (the format is an 8-byte length, a JSON header and raw data), so
+the reference scripts need nothing beyond Debian's python3-torch."""
 import json
 import struct
 
@@ -24,6 +24,23 @@ def save(path, tensors):
         out.write(encoded)
         for chunk in chunks:
             out.write(chunk)
+
+
+def load(path):
+    """Every tensor of a file, by name, as numpy arrays."""
+    with open(path, "rb") as source:
+        length = struct.unpack("<Q", source.read(8))[0]
+        header = json.loads(source.read(length))
+        data = source.read()
+    by_name = {code: dtype for dtype, code in _DTYPES.items()}
+    tensors = {}
+    for name, entry in header.items():
+        if name == "__metadata__":
+            continue
+        begin, end = entry["data_offsets"]
+        array = np.frombuffer(data[begin:end], dtype=by_name[entry["dtype"]].newbyteorder("<"))
+        tensors[name] = array.reshape(entry["shape"])
+    return tensors
 
 
 def state_dict_arrays(module):

@@ -3,6 +3,8 @@ package io.github.netspec.cli;
 import io.github.netspec.generator.GeneratedSources;
 import io.github.netspec.generator.NetCompiler;
 import io.github.netspec.generator.Plan;
+import io.github.netspec.onnx.OnnxImporter;
+import io.github.netspec.onnx.SafeTensorsWriter;
 import io.github.netspec.report.Diagram;
 import io.github.netspec.report.DiagramLayout;
 import io.github.netspec.report.HtmlReport;
@@ -46,6 +48,7 @@ public final class Netspec {
                    netspec summary [--json] FILE...
                    netspec diagram [--network NAME] [-o FILE.svg] FILE...
                    netspec report -o FILE.html [--title TITLE] FILE...
+                   netspec import MODEL.onnx -o SPEC.net --weights WEIGHTS.safetensors [--network NAME]
                    netspec --help | --version
 
             commands:
@@ -57,13 +60,17 @@ public final class Netspec {
                           and the activation memory the buffer plan needs against one array per tensor
               diagram     an SVG of one network: a box per layer, an arrow per edge (flow, from, add, concat)
               report      one self-contained HTML page with every network's summary and diagram
+              import      an ONNX model as a .net spec and a safetensors file of its weights; lists every
+                          operator it cannot express, with counts, and then writes nothing
 
             options:
               -d DIR              where generate writes (required)
               -p PACKAGE          the Java package of the generated classes (default: the unnamed package)
               -o FILE             where diagram (default: standard output) or report writes
               --json              summary as JSON, in the stable schema netspec-summary/1 (docs/summary.md)
-              --network NAME      which network diagram draws, when the files declare more than one
+              --network NAME      which network diagram draws, when the files declare more than one; the
+                          imported network's name (default: from the -o file name)
+              --weights FILE      where import writes the weights
               --title TITLE       the report's heading (default: netspec report)
               --fail-on-warning   exit with 1 when there are warnings, as when there are errors
 
@@ -104,6 +111,7 @@ public final class Netspec {
             case "summary" -> summary(rest);
             case "diagram" -> diagram(rest);
             case "report" -> report(rest);
+            case "import" -> importModel(rest);
             case "-h", "--help", "help" -> {
                 out.print(USAGE_TEXT);
                 yield OK;
@@ -231,6 +239,61 @@ public final class Netspec {
         return write(options.output(), HtmlReport.render(title, diagrams));
     }
 
+    private int importModel(List<String> args) {
+        Options options = Options.parse(args, "import", "-o", "--weights", "--network");
+        if (options.problem() != null) {
+            return usage(options.problem());
+        }
+        if (options.files().size() != 1 || options.output() == null || options.weights() == null) {
+            return usage("import needs one MODEL.onnx, -o SPEC.net and --weights WEIGHTS.safetensors");
+        }
+        String name = options.network() != null ? options.network() : className(options.output());
+        if (!SourceVersion.isIdentifier(name) || SourceVersion.isKeyword(name)) {
+            return usage("'" + name + "' cannot name a network (a Java class); choose one with --network NAME");
+        }
+        OnnxImporter.Imported imported;
+        try {
+            imported = OnnxImporter.translate(OnnxImporter.read(Path.of(options.files().get(0))), name,
+                    options.files().get(0));
+        } catch (IOException | InvalidPathException e) {
+            err.println("netspec: cannot import " + options.files().get(0) + ": " + describe(e));
+            return USAGE;
+        } catch (OnnxImporter.UnsupportedModelException e) {
+            err.println("netspec: " + e.getMessage());
+            return SPEC_ERRORS;
+        }
+        // The spec must be one netspec accepts before anything is written.
+        NetCompiler.Result checked = NetCompiler.check(List.of(new NetCompiler.Source(options.output(), imported.spec())), "");
+        if (checked.hasErrors()) {
+            err.println("netspec: the imported spec does not check; nothing was written. Please report it with the model:");
+            checked.diagnostics().forEach(d -> err.println(d.render()));
+            return INTERNAL_ERROR;
+        }
+        try {
+            SafeTensorsWriter.write(Path.of(options.weights()), imported.weights());
+        } catch (IOException | InvalidPathException e) {
+            err.println("netspec: cannot write " + options.weights() + ": " + describe(e));
+            return USAGE;
+        }
+        int status = write(options.output(), imported.spec());
+        if (status == OK) {
+            out.println("wrote " + options.weights() + " (" + imported.weights().size() + " tensors)");
+        }
+        return status;
+    }
+
+    /** mnist_small.net names MnistSmall. */
+    private static String className(String file) {
+        String base = Path.of(file).getFileName().toString().replaceFirst("\\.net$", "");
+        StringBuilder name = new StringBuilder();
+        for (String part : base.split("[^A-Za-z0-9]+")) {
+            if (!part.isEmpty()) {
+                name.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
+            }
+        }
+        return name.toString();
+    }
+
     /** Every network's summary, or, when the status is not OK, none. */
     private record Summaries(List<Summary> summaries, int status) {}
 
@@ -323,9 +386,9 @@ public final class Netspec {
 
     /** The options of every command, parsed by hand: there are too few to justify a library. */
     record Options(List<String> files, String outputDirectory, String packageName, String output, String network,
-                   String title, boolean json, boolean failOnWarning, Set<String> given, String problem) {
+                   String title, String weights, boolean json, boolean failOnWarning, Set<String> given, String problem) {
 
-        private static final Set<String> WITH_VALUE = Set.of("-d", "-p", "-o", "--network", "--title");
+        private static final Set<String> WITH_VALUE = Set.of("-d", "-p", "-o", "--network", "--title", "--weights");
 
         /** The options of {@code command}, which takes only those {@code allowed}; any other is a problem. */
         static Options parse(List<String> args, String command, String... allowed) {
@@ -359,16 +422,17 @@ public final class Netspec {
                 }
             }
             return new Options(files, values.get("-d"), values.get("-p"), values.get("-o"), values.get("--network"),
-                    values.get("--title"), given.contains("--json"), given.contains("--fail-on-warning"),
-                    Set.copyOf(given), null);
+                    values.get("--title"), values.get("--weights"), given.contains("--json"),
+                    given.contains("--fail-on-warning"), Set.copyOf(given), null);
         }
 
         private static Options failure(String problem) {
-            return new Options(List.of(), null, null, null, null, null, false, false, Set.of(), problem);
+            return new Options(List.of(), null, null, null, null, null, null, false, false, Set.of(), problem);
         }
 
         Options withPackage(String name) {
-            return new Options(files, outputDirectory, name, output, network, title, json, failOnWarning, given, problem);
+            return new Options(files, outputDirectory, name, output, network, title, weights, json, failOnWarning, given,
+                    problem);
         }
     }
 }
