@@ -34,10 +34,12 @@ final class Lint {
     static void check(CheckedNetwork network, Diagnostics diagnostics) {
         Lint lint = new Lint(network, diagnostics);
         for (Node node : network.nodes()) {
+            diagnostics.within(node.origin());
             lint.unusedValue(node);
             lint.softmaxBeforeTheEnd(node);
             lint.activationWithoutEffect(node);
         }
+        diagnostics.within(List.of());
     }
 
     /** A value nothing reads and the network does not return was computed for nothing. */

@@ -1,5 +1,6 @@
 package io.github.netspec.generator;
 
+import io.github.netspec.syntax.CallSite;
 import io.github.netspec.syntax.Position;
 import java.util.List;
 
@@ -10,13 +11,16 @@ import java.util.List;
  * @param layer the layer's name as written ({@code conv2d}), or {@code input}
  * @param inputs the ids of the nodes this one reads, the current value first
  * @param source the statement as written, for comments and messages
+ * @param origin for a layer written in a block, the calls that put it in the network, innermost first, so
+ *     later phases' messages name them as the checker's do
  */
 public record Node(int id, String name, boolean labelled, String layer, Position position, LayerOp op,
-                   List<Integer> inputs, Shape shape, List<WeightTensor> weights, String source) {
+                   List<Integer> inputs, Shape shape, List<WeightTensor> weights, String source, List<CallSite> origin) {
 
     public Node {
         inputs = List.copyOf(inputs);
         weights = List.copyOf(weights);
+        origin = List.copyOf(origin);
     }
 
     public long parameterCount() {

@@ -720,7 +720,7 @@ public final class ShapeChecker {
             }
         }
         Node node = new Node(nodes.size(), name, statement.label().isPresent(), layer, position, op,
-                inputs.stream().map(Node::id).toList(), shape, weights, source);
+                inputs.stream().map(Node::id).toList(), shape, weights, source, statement.origin());
         nodes.add(node);
         statement.label().ifPresent(label -> labels.putIfAbsent(label.name(), node));
         return node;

@@ -92,6 +92,7 @@ final class WeightsChecker {
     private void compare(Map<String, SafeTensors.TensorInfo> tensors, Position fileAt) {
         Set<String> read = new HashSet<>();
         for (Node node : network.nodes()) {
+            diagnostics.within(node.origin());
             for (WeightTensor needed : node.weights()) {
                 read.add(needed.name());
                 SafeTensors.TensorInfo found = tensors.get(needed.name());
@@ -107,6 +108,7 @@ final class WeightsChecker {
                 }
             }
         }
+        diagnostics.within(List.of());
         Map<String, SafeTensors.TensorInfo> unused = new LinkedHashMap<>();
         tensors.forEach((name, info) -> {
             if (!read.contains(name) && !isBatchCounter(name, read)) {

@@ -136,6 +136,26 @@ class WeightsCheckerTest {
     }
 
     @Test
+    void aWrongShapeInsideABlockNamesTheCall() throws Exception {
+        String spec = """
+                block unit(out) {
+                    conv: conv2d(out, kernel=3, padding=1)
+                }
+                network Small {
+                    weights "small.safetensors"
+                    input [3, 8, 8]
+                    u: unit(8)
+                }
+                """;
+        Map<String, String> tensors = new LinkedHashMap<>();
+        tensors.put("u.conv.weight", "F32 8,3,1,1");
+        tensors.put("u.conv.bias", "F32 8");
+        assertEquals(List.of("small.net:2:11: error: u.conv.weight is [8, 3, 1, 1] in small.safetensors but the spec needs"
+                + " [8, 3, 3, 3]: the kernel of u.conv is 3x3 (in block unit called at small.net:7:8)"),
+                headlines(check(spec, tensors)));
+    }
+
+    @Test
     void onlyTheWordWeightsOpensAClause() throws Exception {
         List<Diagnostic> diagnostics = check(SPEC.replace("weights \"", "wieghts \""), complete());
         assertEquals(List.of("small.net:2:5: error: unknown clause 'wieghts': the only clause before a network's"
