@@ -129,10 +129,16 @@ public final class SummaryJson {
         }
         out.append('[');
         for (int i = 0; i < values.size(); i++) {
-            out.append(i == 0 ? "" : ", ").append(Cells.number(values.get(i)));
+            out.append(i == 0 ? "" : ", ").append(json(values.get(i)));
         }
         out.append(']');
         return this;
+    }
+
+    /** A whole number as an integer; a fraction (a jump after upsampling) in full, as Java's shortest decimal. */
+    private static String json(Number value) {
+        double v = value.doubleValue();
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
     }
 
     /** A JSON string: quotes, backslashes and control characters escaped (RFC 8259, section 7). */
