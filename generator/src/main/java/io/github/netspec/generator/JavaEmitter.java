@@ -293,31 +293,23 @@ public final class JavaEmitter {
     private Optional<FieldSpec> geometryField(Plan.Step step) {
         if (step instanceof Plan.ConvStep conv) {
             ConvGeometry g = conv.geometry();
+            CodeBlock mode = CodeBlock.of("\n$T.$L // padding mode", PaddingMode.class, g.paddingMode().name());
             return Optional.of(FieldSpec.builder(ConvGeometry.class, conv.geometryName(),
                             Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-                    .initializer("new $T(\n$>$L, $L, $L, // in: channels, height, width\n"
-                                    + "$L, $L, $L, // out: channels, height, width\n"
-                                    + "$L, $L, $L, $L, $L, $L, // kernel, stride, dilation (height, width)\n"
-                                    + "$L, $L, $L, // padding top, left; groups\n$T.$L // padding mode\n$<)",
-                            ConvGeometry.class, g.inChannels(), g.inHeight(), g.inWidth(),
-                            g.outChannels(), g.outHeight(), g.outWidth(),
-                            g.kernelHeight(), g.kernelWidth(), g.strideHeight(), g.strideWidth(),
-                            g.dilationHeight(), g.dilationWidth(), g.padTop(), g.padLeft(), g.groups(),
-                            PaddingMode.class, g.paddingMode().name())
+                    .initializer(windowGeometry(ConvGeometry.class, mode, g.inChannels(), g.inHeight(), g.inWidth(),
+                            g.outChannels(), g.outHeight(), g.outWidth(), g.kernelHeight(), g.kernelWidth(),
+                            g.strideHeight(), g.strideWidth(), g.dilationHeight(), g.dilationWidth(), g.padTop(),
+                            g.padLeft(), g.groups()))
                     .build());
         }
         if (step instanceof Plan.TransposedConvStep conv) {
             TransposedConvGeometry g = conv.geometry();
             return Optional.of(FieldSpec.builder(TransposedConvGeometry.class, conv.geometryName(),
                             Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-                    .initializer("new $T(\n$>$L, $L, $L, // in: channels, height, width\n"
-                                    + "$L, $L, $L, // out: channels, height, width\n"
-                                    + "$L, $L, $L, $L, $L, $L, // kernel, stride, dilation (height, width)\n"
-                                    + "$L, $L, $L // padding top, left; groups\n$<)",
-                            TransposedConvGeometry.class, g.inChannels(), g.inHeight(), g.inWidth(),
-                            g.outChannels(), g.outHeight(), g.outWidth(),
-                            g.kernelHeight(), g.kernelWidth(), g.strideHeight(), g.strideWidth(),
-                            g.dilationHeight(), g.dilationWidth(), g.padTop(), g.padLeft(), g.groups())
+                    .initializer(windowGeometry(TransposedConvGeometry.class, CodeBlock.of(""), g.inChannels(),
+                            g.inHeight(), g.inWidth(), g.outChannels(), g.outHeight(), g.outWidth(), g.kernelHeight(),
+                            g.kernelWidth(), g.strideHeight(), g.strideWidth(), g.dilationHeight(), g.dilationWidth(),
+                            g.padTop(), g.padLeft(), g.groups()))
                     .build());
         }
         if (step instanceof Plan.UpsampleStep upsample && upsample.bilinear()) {
@@ -341,6 +333,19 @@ public final class JavaEmitter {
                     .build());
         }
         return Optional.empty();
+    }
+
+    /**
+     * {@code new TYPE(in..., out..., kernel, stride, dilation, padding, groups[, more])}, a line per group of
+     * numbers with what they are, for the sliding-window geometries of convolutions and transposed ones.
+     */
+    private static CodeBlock windowGeometry(Class<?> type, CodeBlock more, int... values) {
+        return CodeBlock.of("new $T(\n$>$L, $L, $L, // in: channels, height, width\n"
+                        + "$L, $L, $L, // out: channels, height, width\n"
+                        + "$L, $L, $L, $L, $L, $L, // kernel, stride, dilation (height, width)\n"
+                        + "$L, $L, $L$L // padding top, left; groups$L\n$<)",
+                type, values[0], values[1], values[2], values[3], values[4], values[5], values[6], values[7], values[8],
+                values[9], values[10], values[11], values[12], values[13], values[14], more.isEmpty() ? "" : ",", more);
     }
 
     private MethodSpec predictOne() {

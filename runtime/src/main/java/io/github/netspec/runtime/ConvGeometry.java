@@ -16,6 +16,14 @@ public record ConvGeometry(
         PaddingMode paddingMode) {
 
     public ConvGeometry {
+        requireWindow(inChannels, inHeight, inWidth, outChannels, outHeight, outWidth, kernelHeight, kernelWidth,
+                strideHeight, strideWidth, dilationHeight, dilationWidth, padTop, padLeft, groups);
+    }
+
+    /** The checks a sliding window's shapes must pass, for this record and {@link TransposedConvGeometry}. */
+    static void requireWindow(int inChannels, int inHeight, int inWidth, int outChannels, int outHeight, int outWidth,
+                              int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int dilationHeight,
+                              int dilationWidth, int padTop, int padLeft, int groups) {
         requirePositive("inChannels", inChannels);
         requirePositive("inHeight", inHeight);
         requirePositive("inWidth", inWidth);

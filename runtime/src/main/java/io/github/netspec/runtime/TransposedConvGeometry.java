@@ -17,26 +17,8 @@ public record TransposedConvGeometry(
         int groups) {
 
     public TransposedConvGeometry {
-        ConvGeometry.requirePositive("inChannels", inChannels);
-        ConvGeometry.requirePositive("inHeight", inHeight);
-        ConvGeometry.requirePositive("inWidth", inWidth);
-        ConvGeometry.requirePositive("outChannels", outChannels);
-        ConvGeometry.requirePositive("outHeight", outHeight);
-        ConvGeometry.requirePositive("outWidth", outWidth);
-        ConvGeometry.requirePositive("kernelHeight", kernelHeight);
-        ConvGeometry.requirePositive("kernelWidth", kernelWidth);
-        ConvGeometry.requirePositive("strideHeight", strideHeight);
-        ConvGeometry.requirePositive("strideWidth", strideWidth);
-        ConvGeometry.requirePositive("dilationHeight", dilationHeight);
-        ConvGeometry.requirePositive("dilationWidth", dilationWidth);
-        ConvGeometry.requirePositive("groups", groups);
-        if (padTop < 0 || padLeft < 0) {
-            throw new IllegalArgumentException("padding must not be negative: top " + padTop + ", left " + padLeft);
-        }
-        if (inChannels % groups != 0 || outChannels % groups != 0) {
-            throw new IllegalArgumentException("groups " + groups + " must divide in channels " + inChannels
-                    + " and out channels " + outChannels);
-        }
+        ConvGeometry.requireWindow(inChannels, inHeight, inWidth, outChannels, outHeight, outWidth, kernelHeight,
+                kernelWidth, strideHeight, strideWidth, dilationHeight, dilationWidth, padTop, padLeft, groups);
     }
 
     public int inSize() {
