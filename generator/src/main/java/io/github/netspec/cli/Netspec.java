@@ -66,10 +66,10 @@ public final class Netspec {
             options:
               -d DIR              where generate writes (required)
               -p PACKAGE          the Java package of the generated classes (default: the unnamed package)
-              -o FILE             where diagram (default: standard output) or report writes
+              -o FILE             where diagram (default: standard output), report or import (the spec) writes
               --json              summary as JSON, in the stable schema netspec-summary/1 (docs/summary.md)
-              --network NAME      which network diagram draws, when the files declare more than one; the
-                          imported network's name (default: from the -o file name)
+              --network NAME      which network diagram draws, when the files declare more than one;
+                                  for import, the network's name (default: from the -o file name)
               --weights FILE      where import writes the weights
               --title TITLE       the report's heading (default: netspec report)
               --fail-on-warning   exit with 1 when there are warnings, as when there are errors

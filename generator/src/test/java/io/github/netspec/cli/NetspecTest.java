@@ -220,4 +220,29 @@ class NetspecTest {
         assertEquals(Netspec.USAGE, run("generate", "-d", "out", "-o", "x", file));
         assertTrue(err().contains("generate does not take -o"), err());
     }
+
+    @Test
+    void importWritesACheckedSpecAndItsWeightsOrNothing() throws Exception {
+        String model = Path.of(NetspecTest.class.getResource("/onnx/Decoders.onnx").toURI()).toString();
+        Path spec = folder.resolve("out/decoders_small.net");
+        Path weights = folder.resolve("out/decoders.safetensors");
+        assertEquals(Netspec.OK, run("import", model, "-o", spec.toString(), "--weights", weights.toString()));
+        assertTrue(Files.readString(spec).contains("network DecodersSmall {"), Files.readString(spec));
+        assertTrue(Files.size(weights) > 0);
+        assertEquals(Netspec.OK, run("check", spec.toString()));
+
+        String unsupported = Path.of(NetspecTest.class.getResource("/onnx/Branches.onnx").toURI()).toString();
+        Path other = folder.resolve("branches.net");
+        assertEquals(Netspec.SPEC_ERRORS, run("import", unsupported, "-o", other.toString(), "--weights",
+                folder.resolve("branches.safetensors").toString()));
+        assertTrue(err().contains("uses what netspec cannot express: "), err());
+        assertFalse(Files.exists(other), "nothing is written for a model that cannot be imported");
+        assertFalse(Files.exists(folder.resolve("branches.safetensors")));
+
+        assertEquals(Netspec.USAGE, run("import", folder.resolve("missing.onnx").toString(), "-o", other.toString(),
+                "--weights", "w.safetensors"));
+        assertTrue(err().contains("cannot import") && err().contains("no such file"), err());
+        assertEquals(Netspec.USAGE, run("import", model, "-o", other.toString()));
+        assertTrue(err().contains("import needs one MODEL.onnx, -o SPEC.net and --weights WEIGHTS.safetensors"), err());
+    }
 }
