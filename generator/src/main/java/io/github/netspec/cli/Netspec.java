@@ -108,9 +108,10 @@ public final class Netspec {
         return switch (args[0]) {
             case "check" -> check(rest);
             case "generate" -> generate(rest);
-            case "summary" -> summary(rest);
-            case "diagram" -> diagram(rest);
-            case "report" -> report(rest);
+            case "summary" -> show(Options.parse(rest, "summary", "--json"), this::summary);
+            case "diagram" -> show(Options.parse(rest, "diagram", "-o", "--network"), this::diagram);
+            case "report" -> show(Options.parse(rest, "report", "-o", "--title")
+                    .require("-o", "report needs -o FILE.html, the page to write"), this::report);
             case "import" -> importModel(rest);
             case "-h", "--help", "help" -> {
                 out.print(USAGE_TEXT);
@@ -172,16 +173,21 @@ public final class Netspec {
         return OK;
     }
 
-    private int summary(List<String> args) {
-        Options options = Options.parse(args, "summary", "--json");
+    /** A command that shows the specs' networks, once they are checked and summarized. */
+    private interface Showing {
+        int run(Options options, List<Summary> summaries);
+    }
+
+    /** Reports bad usage or spec errors, or runs {@code command} on every network's summary. */
+    private int show(Options options, Showing command) {
         if (options.problem() != null) {
             return usage(options.problem());
         }
         Summaries planned = summaries(options);
-        if (planned.status() != OK) {
-            return planned.status();
-        }
-        List<Summary> summaries = planned.summaries();
+        return planned.status() != OK ? planned.status() : command.run(options, planned.summaries());
+    }
+
+    private int summary(Options options, List<Summary> summaries) {
         if (options.json()) {
             out.print(SummaryJson.render(summaries));
         } else {
@@ -190,16 +196,7 @@ public final class Netspec {
         return OK;
     }
 
-    private int diagram(List<String> args) {
-        Options options = Options.parse(args, "diagram", "-o", "--network");
-        if (options.problem() != null) {
-            return usage(options.problem());
-        }
-        Summaries planned = summaries(options);
-        if (planned.status() != OK) {
-            return planned.status();
-        }
-        List<Summary> summaries = planned.summaries();
+    private int diagram(Options options, List<Summary> summaries) {
         List<String> names = summaries.stream().map(Summary::network).toList();
         Summary chosen;
         if (options.network() != null) {
@@ -221,19 +218,7 @@ public final class Netspec {
         return write(options.output(), svg);
     }
 
-    private int report(List<String> args) {
-        Options options = Options.parse(args, "report", "-o", "--title");
-        if (options.problem() != null) {
-            return usage(options.problem());
-        }
-        if (options.output() == null) {
-            return usage("report needs -o FILE.html, the page to write");
-        }
-        Summaries planned = summaries(options);
-        if (planned.status() != OK) {
-            return planned.status();
-        }
-        List<Summary> summaries = planned.summaries();
+    private int report(Options options, List<Summary> summaries) {
         List<Diagram> diagrams = summaries.stream().map(DiagramLayout::layout).toList();
         String title = options.title() == null ? "netspec report" : options.title();
         return write(options.output(), HtmlReport.render(title, diagrams));
@@ -428,6 +413,11 @@ public final class Netspec {
 
         private static Options failure(String problem) {
             return new Options(List.of(), null, null, null, null, null, null, false, false, Set.of(), problem);
+        }
+
+        /** These options, or a problem when {@code option} was not given. */
+        Options require(String option, String problem) {
+            return this.problem != null || given.contains(option) ? this : failure(problem);
         }
 
         Options withPackage(String name) {

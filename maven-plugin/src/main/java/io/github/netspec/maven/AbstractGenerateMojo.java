@@ -76,9 +76,12 @@ abstract class AbstractGenerateMojo extends AbstractNetspecMojo {
         addSourceRoot(outputRoot.toString());
 
         List<Spec> specs = findSpecs(sourceRoot);
-        List<Spec> bothGoals = new ArrayList<>(specs);
-        bothGoals.addAll(findSpecs(absolute(otherSourceDirectory())));
-        requireConfiguredNetworksExist(bothGoals);
+        if (weights != null && !weights.isEmpty()) {
+            // Only then do the other goal's specs matter: a configured network may be declared there.
+            List<Spec> bothGoals = new ArrayList<>(specs);
+            bothGoals.addAll(findSpecs(absolute(otherSourceDirectory())));
+            requireConfiguredNetworksExist(bothGoals);
+        }
         Path stateFile = absolute(buildDirectory).resolve("netspec").resolve("state")
                 .resolve(mojoExecution.getGoal() + "-" + mojoExecution.getExecutionId() + ".txt");
         BuildState previous = BuildState.read(stateFile);
