@@ -13,14 +13,6 @@ import java.util.Arrays;
  */
 public final class ConvKernel implements TaskKernel {
 
-    /**
-     * The narrowest column block a team may split into. A vector tile needs only its NR columns. The scalar
-     * kernel's inner loop runs across the whole block, and short rows cost it more than repacking does: on
-     * two threads a 14×14 layer ran at 0.57× one thread's speed with 32-column blocks, 1.3× with full blocks
-     * split by output channels.
-     */
-    private static final int MIN_BLOCK_WIDTH = Simd.VECTOR ? Gemm.NR : Gemm.NC;
-
     /** How a convolution is computed. */
     public enum Algorithm {
         /** im2col blocks times MR-row weight panels ({@link Gemm}); 1×1 convolutions are the same with k = channels. */
@@ -45,6 +37,8 @@ public final class ConvKernel implements TaskKernel {
     private final int columns;    // output pixels: N
     /** Depthwise: where kernel column kx reads in the phase planes, relative to the output column. */
     private final int[] tapOffsets;
+    /** GEMM and depthwise on the Vector API: where each im2col row lies in the input's phase planes; else null. */
+    private final ImplicitIm2col implicit;
 
     private ConvKernel(Algorithm algorithm, ConvGeometry g, float[] weights, float[] bias, Activation activation,
                        float alpha) {
@@ -62,6 +56,8 @@ public final class ConvKernel implements TaskKernel {
             int tap = kx * g.dilationWidth();
             tapOffsets[kx] = tap % g.strideWidth() * g.inHeight() * phaseWidth() + tap / g.strideWidth();
         }
+        this.implicit = !Simd.VECTOR || algorithm == Algorithm.DIRECT ? null
+                : new ImplicitIm2col(g, algorithm == Algorithm.GEMM ? ImplicitIm2col.GEMM_GRID_COLUMNS : Integer.MAX_VALUE);
     }
 
     /** The algorithm that suits a geometry; the generator asks this at build time and bakes the answer in. */
@@ -145,11 +141,11 @@ public final class ConvKernel implements TaskKernel {
 
     @Override
     public int scratchSize() {
-        return switch (algorithm) {
-            case GEMM -> Gemm.KC * Gemm.NC + Gemm.MR * Gemm.NR;
-            case DEPTHWISE -> depthwiseScratch();
-            case DIRECT -> 0;
-        };
+        if (implicit != null) {
+            // The planes, the sums, and for GEMM a bias tile.
+            return sumsOffset() + sumsWidth() * (algorithm == Algorithm.GEMM ? Gemm.MR : 1) + Gemm.MR * Gemm.NR;
+        }
+        return algorithm == Algorithm.DEPTHWISE ? depthwiseScratch() : 0;
     }
 
     @Override
@@ -166,7 +162,7 @@ public final class ConvKernel implements TaskKernel {
     public int tasks(int batch, int threads) {
         return switch (algorithm) {
             case GEMM -> {
-                int blocks = columnBlocks(blockWidth(batch, threads));
+                int blocks = implicit != null ? rowBlocks(blockRows(batch, threads)) : columnBlocks();
                 yield batch * g.groups() * blocks * rowChunks(batch, threads, blocks);
             }
             case DEPTHWISE -> batch * g.outChannels();
@@ -175,29 +171,41 @@ public final class ConvKernel implements TaskKernel {
     }
 
     /**
-     * Output columns per task: NC for one thread; for a team, narrower (whole NR tiles) until every thread has
-     * a few blocks. A narrower block packs only its own im2col columns and reads the weights once more, as
-     * the NC blocking does anyway, so the split costs next to nothing. (Splitting output channels instead
-     * repacks the whole block per piece: ResNet-18's layers with 14×14 outputs ran 0.99–1.13× as fast on two
-     * threads as on one that way, 1.65–1.75× this way.)
+     * Column blocks of the scalar GEMM: NC wide, even for a team. Its inner loop runs across the whole block,
+     * and short rows cost it more than repacking does: on two threads a 14×14 layer ran at 0.57× one
+     * thread's speed with 32-column blocks, 1.3× with full blocks split by output channels.
      */
-    private int blockWidth(int batch, int threads) {
-        if (threads == 1) {
-            return Gemm.NC;
-        }
-        int perSample = batch * g.groups();
-        int blocksWanted = (ThreadTeam.TASKS_PER_THREAD * threads + perSample - 1) / perSample;
-        int width = Gemm.roundUp((columns + blocksWanted - 1) / blocksWanted, Gemm.NR);
-        return Math.max(MIN_BLOCK_WIDTH, Math.min(Gemm.NC, width));
-    }
-
-    private int columnBlocks(int blockWidth) {
-        return (columns + blockWidth - 1) / blockWidth;
+    private int columnBlocks() {
+        return (columns + Gemm.NC - 1) / Gemm.NC;
     }
 
     /**
-     * Pieces the output channels split into, each repacking its block: only when the column blocks give fewer
-     * than two tasks per thread (a tiny image, or on the scalar path an image under two full blocks a thread).
+     * Output rows per task of the Vector API GEMM: as many as keep a block's input in L2 for one thread; for a
+     * team, fewer until every thread has a few blocks, but never under four tiles of grid columns, where the
+     * junk columns and the last partial tile would cost more than splitting the output channels does.
+     */
+    private int blockRows(int batch, int threads) {
+        if (threads == 1) {
+            return implicit.maxRows;
+        }
+        int wanted = (g.outHeight() + blocksWanted(batch, threads) - 1) / blocksWanted(batch, threads);
+        int fewest = (4 * Gemm.NR + implicit.gridWidth - 1) / implicit.gridWidth;
+        return Math.min(implicit.maxRows, Math.max(wanted, fewest));
+    }
+
+    private int rowBlocks(int blockRows) {
+        return (g.outHeight() + blockRows - 1) / blockRows;
+    }
+
+    /** Blocks per sample and group that give every thread of a team a few tasks. */
+    private int blocksWanted(int batch, int threads) {
+        int perSample = batch * g.groups();
+        return (ThreadTeam.TASKS_PER_THREAD * threads + perSample - 1) / perSample;
+    }
+
+    /**
+     * Pieces the output channels split into, each repacking its block: only when the blocks give fewer than
+     * two tasks per thread (a tiny image, or on the scalar path an image under two full blocks a thread).
      */
     private int rowChunks(int batch, int threads, int blocks) {
         int tasks = batch * g.groups() * blocks;
@@ -211,22 +219,118 @@ public final class ConvKernel implements TaskKernel {
     @Override
     public void run(int from, int to, int threads, float[] in, int inOffset, float[] out, int outOffset, int batch,
                     Scratch scratch) {
-        int blockWidth = blockWidth(batch, threads);
-        int blocks = columnBlocks(blockWidth);
+        if (algorithm == Algorithm.GEMM && implicit != null) {
+            int blockRows = blockRows(batch, threads);
+            int blocks = rowBlocks(blockRows);
+            int rowChunks = rowChunks(batch, threads, blocks);
+            for (int task = from; task < to; task++) {
+                implicitTask(task, blockRows, blocks, rowChunks, in, inOffset, out, outOffset, scratch);
+            }
+            return;
+        }
+        int blocks = columnBlocks();
         int rowChunks = algorithm == Algorithm.GEMM ? rowChunks(batch, threads, blocks) : 1;
         for (int task = from; task < to; task++) {
             switch (algorithm) {
-                case GEMM -> gemmTask(task, blockWidth, blocks, rowChunks, in, inOffset, out, outOffset, scratch);
+                case GEMM -> gemmTask(task, blocks, rowChunks, in, inOffset, out, outOffset, scratch);
                 case DEPTHWISE -> depthwiseTask(task, in, inOffset, out, outOffset, scratch);
                 case DIRECT -> directTask(task, in, inOffset, out, outOffset);
             }
         }
     }
 
-    // ---- GEMM ------------------------------------------------------------------------------------------------
+    // ---- GEMM on the Vector API, im2col left implicit ----------------------------------------------------------
+
+    /**
+     * Output channels of one row chunk of one block of output rows of one group of one sample. Every MR-row
+     * panel of weights sweeps the block's grid in NR-column tiles, KC deep at a time, summing into MR rows of
+     * grid columns in the scratch; the valid columns then go to the output, activated, while still in L1.
+     */
+    private void implicitTask(int task, int blockRows, int blocks, int rowChunks, float[] in, int inOffset,
+                              float[] out, int outOffset, Scratch scratch) {
+        int chunk = task % rowChunks;
+        int block = task / rowChunks % blocks;
+        int group = task / rowChunks / blocks % g.groups();
+        int sample = task / rowChunks / blocks / g.groups();
+        int firstPanel = chunk * Gemm.panels(rows) / rowChunks;
+        int endPanel = (chunk + 1) * Gemm.panels(rows) / rowChunks;
+        int firstRow = block * blockRows;
+        int outRows = Math.min(blockRows, g.outHeight() - firstRow);
+        int gridColumns = outRows * implicit.gridWidth;
+        int input = inOffset + sample * g.inSize() + group * g.inChannels() / g.groups() * g.inHeight() * g.inWidth();
+        float[] floats = scratch.floats;
+        float[] source;
+        int base;
+        int[] bRows;
+        if (implicit.readsInPlace(input, firstRow, outRows, in.length)) {
+            source = in;
+            base = input + firstRow * implicit.gridWidth;
+            bRows = implicit.inPlaceStarts;
+        } else {
+            implicit.copyPlanes(in, input, firstRow, outRows, floats);
+            source = floats;
+            base = 0;
+            bRows = implicit.rowStarts;
+        }
+        int sums = sumsOffset();
+        int sumsWidth = sumsWidth();
+        int biasTile = sums + Gemm.MR * sumsWidth;
+        for (int panel = firstPanel; panel < endPanel; panel++) {
+            int channel = group * rows + panel * Gemm.MR;
+            for (int i = 0; i < Gemm.MR; i++) {
+                Arrays.fill(floats, biasTile + i * Gemm.NR, biasTile + (i + 1) * Gemm.NR, bias[channel + i]);
+            }
+            int aPanel = (group * Gemm.panels(rows) + panel) * depth * Gemm.MR;
+            for (int k0 = 0; k0 < depth; k0 += Gemm.KC) {
+                int kc = Math.min(Gemm.KC, depth - k0);
+                for (int j = 0; j < gridColumns; j += Gemm.NR) {
+                    if (k0 == 0) {
+                        VectorKernels.tile(weights, aPanel, source, base + j, bRows, 0, kc, floats, biasTile,
+                                Gemm.NR, floats, sums + j, sumsWidth);
+                    } else {
+                        VectorKernels.tile(weights, aPanel + k0 * Gemm.MR, source, base + j, bRows, k0, kc,
+                                floats, sums + j, sumsWidth, floats, sums + j, sumsWidth);
+                    }
+                }
+            }
+            int tileRows = Math.min(Gemm.MR, rows - panel * Gemm.MR);
+            int output = outOffset + sample * g.outSize() + channel * columns + firstRow * g.outWidth();
+            copyValidColumns(floats, sums, sumsWidth, tileRows, outRows, out, output);
+        }
+    }
+
+    /** Where the MR rows of grid sums start in the scratch: after the planes. The bias tile follows them. */
+    private int sumsOffset() {
+        return implicit.planesSize();
+    }
+
+    /** Floats per row of grid sums: the most grid columns a block has, in whole tiles. */
+    private int sumsWidth() {
+        return Gemm.roundUp(implicit.maxRows * implicit.gridWidth, Gemm.NR);
+    }
+
+    /** Row i of the sums, less each grid row's junk columns, to output channel i's rows of the block, activated. */
+    private void copyValidColumns(float[] floats, int sums, int sumsWidth, int tileRows, int outRows, float[] out,
+                                  int output) {
+        int outWidth = g.outWidth();
+        for (int i = 0; i < tileRows; i++) {
+            int channelRows = output + i * columns;
+            if (implicit.gridWidth == outWidth) {
+                System.arraycopy(floats, sums + i * sumsWidth, out, channelRows, outRows * outWidth);
+            } else {
+                for (int oy = 0; oy < outRows; oy++) {
+                    System.arraycopy(floats, sums + i * sumsWidth + oy * implicit.gridWidth, out,
+                            channelRows + oy * outWidth, outWidth);
+                }
+            }
+            activation.apply(out, channelRows, channelRows + outRows * outWidth, alpha);
+        }
+    }
+
+    // ---- GEMM on the scalar path, im2col written out ---------------------------------------------------------
 
     /** Output channels of one row chunk of one column block of one group of one sample. */
-    private void gemmTask(int task, int blockWidth, int blocks, int rowChunks, float[] in, int inOffset, float[] out,
+    private void gemmTask(int task, int blocks, int rowChunks, float[] in, int inOffset, float[] out,
                           int outOffset, Scratch scratch) {
         int chunk = task % rowChunks;
         int block = task / rowChunks % blocks;
@@ -235,8 +339,8 @@ public final class ConvKernel implements TaskKernel {
         // Chunks start at panel boundaries, so each keeps whole MR-row tiles.
         int firstRow = chunk * Gemm.panels(rows) / rowChunks * Gemm.MR;
         int endRow = Math.min(rows, (chunk + 1) * Gemm.panels(rows) / rowChunks * Gemm.MR);
-        int n0 = block * blockWidth;
-        int nc = Math.min(blockWidth, columns - n0);
+        int n0 = block * Gemm.NC;
+        int nc = Math.min(Gemm.NC, columns - n0);
         int inChannelsPerGroup = g.inChannels() / g.groups();
         int input = inOffset + sample * g.inSize() + group * inChannelsPerGroup * g.inHeight() * g.inWidth();
         int output = outOffset + sample * g.outSize() + (group * rows + firstRow) * columns + n0;
@@ -251,15 +355,10 @@ public final class ConvKernel implements TaskKernel {
     }
 
     /**
-     * im2col for one block: row {@code kk} holds, for im2col row {@code k0 + kk} (an input channel and a kernel
-     * offset), the input value each output pixel {@code n0 .. n0 + nc} reads there, or 0 in the padding.
-     * Columns from {@code nc} up to the next multiple of NR are zero, so tiles can read a full NR. The Vector
-     * API path packs into NR-wide panels, the scalar path into a row array per k (see {@link Gemm}).
+     * im2col for one block: row array {@code kk} holds, for im2col row {@code k0 + kk} (an input channel and a
+     * kernel offset), the input value each output pixel {@code n0 .. n0 + nc} reads there, or 0 in the padding.
      */
     private void packColumns(float[] in, int input, int k0, int kc, int n0, int nc, Scratch scratch) {
-        int paddedCols = Gemm.roundUp(nc, Gemm.NR);
-        // A row array is one panel as wide as the block, holding only row 0.
-        int panelWidth = Simd.VECTOR ? Gemm.NR : paddedCols;
         int kernelArea = g.kernelHeight() * g.kernelWidth();
         int width = g.inWidth();
         for (int kk = 0; kk < kc; kk++) {
@@ -267,8 +366,7 @@ public final class ConvKernel implements TaskKernel {
             int plane = input + k / kernelArea * g.inHeight() * width;
             int ky = k % kernelArea / g.kernelWidth();
             int kx = k % g.kernelWidth();
-            float[] dst = Simd.VECTOR ? scratch.floats : scratch.blockRows[kk];
-            int row = Simd.VECTOR ? kk : 0;
+            float[] dst = scratch.blockRows[kk];
             int oy = n0 / g.outWidth();
             int ox = n0 % g.outWidth();
             for (int j = 0; j < nc; oy++, ox = 0) {
@@ -276,109 +374,66 @@ public final class ConvKernel implements TaskKernel {
                 int iy = oy * g.strideHeight() - g.padTop() + ky * g.dilationHeight();
                 int x0 = ox * g.strideWidth() - g.padLeft() + kx * g.dilationWidth();
                 int source = plane + iy * width;
+                int stride = g.strideWidth();
+                // The columns t whose input column x0 + t·stride lies inside the input row.
+                int lo = Math.min(run, Math.max(0, Math.floorDiv(-x0 + stride - 1, stride)));
+                int hi = Math.max(lo, Math.min(run, Math.floorDiv(width - 1 - x0, stride) + 1));
                 if (iy < 0 || iy >= g.inHeight()) {
-                    packZeros(dst, row, kc, panelWidth, j, run);
-                } else if (g.strideWidth() == 1) {
-                    // The columns that land inside the input row are one contiguous copy.
-                    int lo = Math.min(run, Math.max(0, -x0));
-                    int hi = Math.max(lo, Math.min(run, width - x0));
-                    packZeros(dst, row, kc, panelWidth, j, lo);
-                    packCopy(dst, row, kc, panelWidth, j + lo, in, source + x0 + lo, hi - lo);
-                    packZeros(dst, row, kc, panelWidth, j + hi, run - hi);
-                } else {
-                    int stride = g.strideWidth();
-                    // The columns t whose input column x0 + t·stride lies inside the input row.
-                    int lo = Math.min(run, Math.max(0, Math.floorDiv(-x0 + stride - 1, stride)));
-                    int hi = Math.max(lo, Math.min(run, Math.floorDiv(width - 1 - x0, stride) + 1));
-                    packZeros(dst, row, kc, panelWidth, j, lo);
-                    packStrided(dst, row, kc, panelWidth, j + lo, in, source + x0 + lo * stride, stride, hi - lo);
-                    packZeros(dst, row, kc, panelWidth, j + hi, run - hi);
+                    lo = run;
+                    hi = run;
                 }
+                Arrays.fill(dst, j, j + lo, 0f);
+                if (hi > lo) { // with nothing to copy, the source index may lie outside the input
+                    if (stride == 1) {
+                        System.arraycopy(in, source + x0 + lo, dst, j + lo, hi - lo);
+                    } else {
+                        for (int t = lo; t < hi; t++) {
+                            dst[j + t] = in[source + x0 + t * stride];
+                        }
+                    }
+                }
+                Arrays.fill(dst, j + hi, j + run, 0f);
                 j += run;
             }
-            packZeros(dst, row, kc, panelWidth, nc, paddedCols - nc);
-        }
-    }
-
-    /*
-     * Row kk of a packed B block, addressed by column: column t lives in panel t / width, at
-     * panel·kc·width + kk·width + t % width. Runs that cross a panel edge are split there. (Static methods
-     * rather than a small row object: predict must not allocate, and escape analysis is not a promise.)
-     */
-
-    private static int packedIndex(int column, int kk, int kc, int width) {
-        return column / width * kc * width + kk * width + column % width;
-    }
-
-    private static void packZeros(float[] dst, int kk, int kc, int width, int column, int count) {
-        while (count > 0) {
-            int n = Math.min(count, width - column % width);
-            int at = packedIndex(column, kk, kc, width);
-            Arrays.fill(dst, at, at + n, 0f);
-            column += n;
-            count -= n;
-        }
-    }
-
-    private static void packCopy(float[] dst, int kk, int kc, int width, int column, float[] source, int from, int count) {
-        while (count > 0) {
-            int n = Math.min(count, width - column % width);
-            System.arraycopy(source, from, dst, packedIndex(column, kk, kc, width), n);
-            column += n;
-            from += n;
-            count -= n;
-        }
-    }
-
-    private static void packStrided(float[] dst, int kk, int kc, int width, int column, float[] source, int from,
-                                    int stride, int count) {
-        while (count > 0) {
-            int n = Math.min(count, width - column % width);
-            int at = packedIndex(column, kk, kc, width);
-            for (int i = 0; i < n; i++) {
-                dst[at + i] = source[from + i * stride];
-            }
-            column += n;
-            from += n * stride;
-            count -= n;
         }
     }
 
     // ---- depthwise ---------------------------------------------------------------------------------------------
 
     /**
-     * One output channel of one sample. The input plane is first copied into the scratch as {@code stride}
-     * phase planes, zero-padded: phase p's row iy holds the padded input columns {@code q·stride + p}. Output
-     * column ox then reads tap kx at {@code phase[(kx·dilation) % stride][ox + (kx·dilation) / stride]}, a
-     * unit-stride run with no edge cases, so each output row is one vectorizable loop per tap, whatever the
-     * stride, dilation or padding. Copying the plane costs one read per input value; the taps read each
-     * value about kernel-area times.
+     * One output channel of one sample, from its input channel's plane copied zero-padded into the scratch, so
+     * every tap reads a unit-stride run with no edge cases, whatever the stride, dilation or padding. Copying
+     * costs one read per input value; the taps read each value about kernel-area times.
+     *
+     * <p>The Vector API path copies it as {@link ImplicitIm2col}'s phase planes and runs each tap over the whole
+     * output grid at once: one long loop of four-vector steps, where a loop per output row spent most of its
+     * time in the partial vectors at the row ends (a 14-wide row is one vector and a tail). The scalar path
+     * copies {@code stride} phase planes of whole input rows ({@link #copyPhases}) and loops per output row.
      */
     private void depthwiseTask(int task, float[] in, int inOffset, float[] out, int outOffset, Scratch scratch) {
         int channel = task % g.outChannels();
         int sample = task / g.outChannels();
         int multiplier = g.outChannels() / g.inChannels();
         int plane = inOffset + sample * g.inSize() + channel / multiplier * g.inHeight() * g.inWidth();
+        int filter = channel * g.kernelHeight() * g.kernelWidth();
+        int output = outOffset + sample * g.outSize() + channel * columns;
+        if (implicit != null) {
+            float[] floats = scratch.floats;
+            for (int firstRow = 0; firstRow < g.outHeight(); firstRow += implicit.maxRows) {
+                int rows = Math.min(implicit.maxRows, g.outHeight() - firstRow);
+                implicit.copyPlanes(in, plane, firstRow, rows, floats);
+                VectorKernels.depthwiseGrid(floats, implicit.rowStarts, weights, filter, bias[channel], floats,
+                        sumsOffset(), rows * implicit.gridWidth);
+                copyValidColumns(floats, sumsOffset(), sumsWidth(), 1, rows, out, output + firstRow * g.outWidth());
+            }
+            return;
+        }
         float[] phases = scratch.floats;
         int phaseWidth = phaseWidth();
-        int tailAt = depthwiseScratch() - Gemm.NR;
         copyPhases(in, plane, phases, phaseWidth);
-        int filter = channel * g.kernelHeight() * g.kernelWidth();
         int outWidth = g.outWidth();
         for (int oy = 0; oy < g.outHeight(); oy++) {
-            int row = outOffset + sample * g.outSize() + (channel * g.outHeight() + oy) * outWidth;
-            if (Simd.VECTOR) {
-                int top = oy * g.strideHeight() - g.padTop();
-                // The kernel rows whose input row top + ky·dilation lies inside the plane.
-                int kyFrom = Math.min(g.kernelHeight(), Math.max(0, Math.floorDiv(-top + g.dilationHeight() - 1,
-                        g.dilationHeight())));
-                int kyTo = Math.max(kyFrom, Math.min(g.kernelHeight(),
-                        Math.floorDiv(g.inHeight() - 1 - top, g.dilationHeight()) + 1));
-                VectorKernels.depthwiseRow(phases, top * phaseWidth, g.dilationHeight() * phaseWidth, kyFrom, kyTo,
-                        tapOffsets, weights, filter, bias[channel], out, row, outWidth, tailAt);
-                activation.apply(out, row, row + outWidth, alpha);
-                continue;
-            }
+            int row = output + oy * outWidth;
             Arrays.fill(out, row, row + outWidth, bias[channel]);
             for (int ky = 0; ky < g.kernelHeight(); ky++) {
                 int iy = oy * g.strideHeight() - g.padTop() + ky * g.dilationHeight();

@@ -153,11 +153,15 @@ public final class DenseKernel implements TaskKernel {
             return;
         }
         Gemm.pack(in, input, samples, inFeatures, inFeatures, scratch, 0);
+        // The tile adds to what its rows hold (all MR of them, samples or not), so they start at zero.
+        for (int s = 0; s < Gemm.MR; s++) {
+            Arrays.fill(scratch, sums + s * stride + fromCol, sums + s * stride + toCol, 0f);
+        }
         for (int k0 = 0; k0 < inFeatures; k0 += blockDepth) {
             int kc = Math.min(blockDepth, inFeatures - k0);
             for (int j = fromCol; j < toCol; j += Gemm.NR) {
-                VectorKernels.tile(scratch, k0 * Gemm.MR, panels, j * inFeatures + k0 * Gemm.NR, kc,
-                        scratch, sums + j, stride, k0 > 0, null, 0);
+                VectorKernels.tile(scratch, k0 * Gemm.MR, panels, j * inFeatures + k0 * Gemm.NR,
+                        VectorKernels.PACKED_ROWS, 0, kc, scratch, sums + j, stride, scratch, sums + j, stride);
             }
         }
     }

@@ -63,9 +63,8 @@ final class Gemm {
     }
 
     /**
-     * Multiplies one packed block of B ({@code kc} rows, {@code cols} columns padded with zeros to a multiple
-     * of NR, in the scratch, as {@link #panelWidth} lays it out) by the matching {@code kc}-deep slices of
-     * every A panel, into C.
+     * The scalar path's product of one im2col block of B ({@code kc} row arrays of {@code cols} columns, in
+     * {@link Scratch#blockRows}) with the matching {@code kc}-deep slices of every A panel, into C.
      *
      * @param aOffset where panel 0's slice starts; panel p's starts {@code p·panelStride} later
      * @param first this block starts the sum: C starts from the bias instead of from what it holds
@@ -75,74 +74,25 @@ final class Gemm {
     static void multiplyBlock(float[] a, int aOffset, int panelStride, int rows, Scratch scratch, int kc, int cols,
                               float[] c, int cOffset, int ldc, boolean first, boolean last, float[] bias,
                               int biasOffset, Activation activation, float alpha) {
+        float[][] sums = scratch.accumulators;
         for (int panel = 0; panel < panels(rows); panel++) {
             int tileRows = Math.min(MR, rows - panel * MR);
-            int aPanel = aOffset + panel * panelStride;
             int cRow = cOffset + panel * MR * ldc;
             int biasRow = biasOffset + panel * MR;
-            if (Simd.VECTOR) {
-                vectorPanel(a, aPanel, tileRows, scratch.floats, kc, cols, c, cRow, ldc, first, last, bias, biasRow,
-                        activation, alpha);
-            } else {
-                float[][] sums = scratch.accumulators;
-                for (int i = 0; i < tileRows; i++) {
-                    if (first) {
-                        Arrays.fill(sums[i], 0, cols, bias == null ? 0f : bias[biasRow + i]);
-                    } else {
-                        System.arraycopy(c, cRow + i * ldc, sums[i], 0, cols);
-                    }
-                }
-                scalarPanel(a, aPanel, tileRows, scratch.blockRows, 0, kc, 0, cols, sums);
-                for (int i = 0; i < tileRows; i++) {
-                    System.arraycopy(sums[i], 0, c, cRow + i * ldc, cols);
-                }
-                if (last) {
-                    activate(c, cRow, ldc, tileRows, cols, activation, alpha);
+            for (int i = 0; i < tileRows; i++) {
+                if (first) {
+                    Arrays.fill(sums[i], 0, cols, bias == null ? 0f : bias[biasRow + i]);
+                } else {
+                    System.arraycopy(c, cRow + i * ldc, sums[i], 0, cols);
                 }
             }
-        }
-    }
-
-    /** One A panel times the packed block in {@code b}, NR columns at a time in registers. */
-    private static void vectorPanel(float[] a, int aPanel, int tileRows, float[] b, int kc, int cols,
-                                    float[] c, int cRow, int ldc, boolean first, boolean last, float[] bias,
-                                    int biasRow, Activation activation, float alpha) {
-        int edge = KC * NC;
-        for (int j = 0; j < cols; j += NR) {
-            int tileCols = Math.min(NR, cols - j);
-            int bPanel = j * kc;
-            if (tileRows == MR && tileCols == NR) {
-                VectorKernels.tile(a, aPanel, b, bPanel, kc, c, cRow + j, ldc, !first, bias, biasRow);
-            } else {
-                // Work on a full tile in scratch and keep the part inside C.
-                if (!first) {
-                    copyTile(c, cRow + j, ldc, b, edge, NR, tileRows, tileCols);
+            scalarPanel(a, aOffset + panel * panelStride, tileRows, scratch.blockRows, 0, kc, 0, cols, sums);
+            for (int i = 0; i < tileRows; i++) {
+                System.arraycopy(sums[i], 0, c, cRow + i * ldc, cols);
+                if (last && activation != Activation.NONE) {
+                    activation.apply(c, cRow + i * ldc, cRow + i * ldc + cols, alpha);
                 }
-                VectorKernels.tile(a, aPanel, b, bPanel, kc, b, edge, NR, !first, bias, biasRow);
-                copyTile(b, edge, NR, c, cRow + j, ldc, tileRows, tileCols);
             }
-        }
-        if (last) {
-            // The panel's rows of this block at once, still in L1: per tile, the calls cost more than relu.
-            activate(c, cRow, ldc, tileRows, cols, activation, alpha);
-        }
-    }
-
-    /** The activation over just-written rows of C, while they are still in L1. */
-    private static void activate(float[] c, int cOffset, int ldc, int rows, int cols, Activation activation,
-                                 float alpha) {
-        if (activation == Activation.NONE) {
-            return;
-        }
-        for (int i = 0; i < rows; i++) {
-            activation.apply(c, cOffset + i * ldc, cOffset + i * ldc + cols, alpha);
-        }
-    }
-
-    private static void copyTile(float[] from, int fromOffset, int fromLd, float[] to, int toOffset, int toLd,
-                                 int rows, int cols) {
-        for (int i = 0; i < rows; i++) {
-            System.arraycopy(from, fromOffset + i * fromLd, to, toOffset + i * toLd, cols);
         }
     }
 

@@ -21,57 +21,45 @@ final class VectorKernels {
 
     private VectorKernels() {}
 
-    /**
-     * One MR×NR tile ({@link Gemm#MR} = 6 rows, two vectors of columns): {@code C[i][j] = (accumulate ? C[i][j]
-     * : bias[i]) + Σk A[k][i]·B[k][j]}. A is an MR-row panel, B an NR-wide panel, both read in order. The six
-     * rows are spelled out: an array of vectors would live in memory, not in registers.
-     *
-     * <p>No activation here, not even relu as a max: on JDK 17 any lanewise max, min or blend in this method
-     * halved its speed (measured on Zen 3, AVX2), so callers activate the stored tile while it is in L1.
-     */
-    static void tile(float[] a, int aOffset, float[] b, int bOffset, int kc,
-                     float[] c, int cOffset, int ldc, boolean accumulate, float[] bias, int biasOffset) {
-        FloatVector c00;
-        FloatVector c01;
-        FloatVector c10;
-        FloatVector c11;
-        FloatVector c20;
-        FloatVector c21;
-        FloatVector c30;
-        FloatVector c31;
-        FloatVector c40;
-        FloatVector c41;
-        FloatVector c50;
-        FloatVector c51;
-        if (accumulate) {
-            c00 = FloatVector.fromArray(S, c, cOffset + 0 * ldc);
-            c01 = FloatVector.fromArray(S, c, cOffset + 0 * ldc + L);
-            c10 = FloatVector.fromArray(S, c, cOffset + 1 * ldc);
-            c11 = FloatVector.fromArray(S, c, cOffset + 1 * ldc + L);
-            c20 = FloatVector.fromArray(S, c, cOffset + 2 * ldc);
-            c21 = FloatVector.fromArray(S, c, cOffset + 2 * ldc + L);
-            c30 = FloatVector.fromArray(S, c, cOffset + 3 * ldc);
-            c31 = FloatVector.fromArray(S, c, cOffset + 3 * ldc + L);
-            c40 = FloatVector.fromArray(S, c, cOffset + 4 * ldc);
-            c41 = FloatVector.fromArray(S, c, cOffset + 4 * ldc + L);
-            c50 = FloatVector.fromArray(S, c, cOffset + 5 * ldc);
-            c51 = FloatVector.fromArray(S, c, cOffset + 5 * ldc + L);
-        } else {
-            c00 = FloatVector.broadcast(S, bias == null ? 0f : bias[biasOffset + 0]);
-            c01 = c00;
-            c10 = FloatVector.broadcast(S, bias == null ? 0f : bias[biasOffset + 1]);
-            c11 = c10;
-            c20 = FloatVector.broadcast(S, bias == null ? 0f : bias[biasOffset + 2]);
-            c21 = c20;
-            c30 = FloatVector.broadcast(S, bias == null ? 0f : bias[biasOffset + 3]);
-            c31 = c30;
-            c40 = FloatVector.broadcast(S, bias == null ? 0f : bias[biasOffset + 4]);
-            c41 = c40;
-            c50 = FloatVector.broadcast(S, bias == null ? 0f : bias[biasOffset + 5]);
-            c51 = c50;
+    /** Row starts of a B block packed in NR-wide panels ({@code [k][j % NR]} within a panel), for {@link #tile}. */
+    static final int[] PACKED_ROWS = new int[Gemm.KC];
+
+    static {
+        for (int k = 0; k < PACKED_ROWS.length; k++) {
+            PACKED_ROWS[k] = k * NR;
         }
+    }
+
+    /**
+     * One MR×NR tile ({@link Gemm#MR} = 6 rows, two vectors of columns): {@code C[i][j] = init[i][j] +
+     * Σk A[k][i]·B[k][j]} over {@code k0 <= k < k0 + kc}. A is an MR-row panel read in order from
+     * {@code aOffset} (k0's column). B row k's NR columns start at {@code b[bBase + bRows[k]]}: consecutive in a
+     * packed panel ({@link #PACKED_ROWS}), scattered over the input for {@link ImplicitIm2col}. {@code init}
+     * is C itself to go on with a sum, or a tile of bias rows to start one. The six rows are spelled out: an
+     * array of vectors would live in memory, not in registers.
+     *
+     * <p>One way in, with no branch: when the accumulators came from either a load or a broadcast, C2 (JDK 17)
+     * merged the two at a phi it could not keep in registers, and the tile ran at 42 GFLOP/s instead of 83
+     * (one core, Zen 3, AVX2; the FMA peak measures 78 at base clock). No activation here either, not even
+     * relu as a max: any lanewise max, min or blend in this method halved its speed, so callers activate the
+     * stored tile while it is in L1.
+     */
+    static void tile(float[] a, int aOffset, float[] b, int bBase, int[] bRows, int k0, int kc, float[] init,
+                     int initOffset, int initLd, float[] c, int cOffset, int ldc) {
+        FloatVector c00 = FloatVector.fromArray(S, init, initOffset + 0 * initLd);
+        FloatVector c01 = FloatVector.fromArray(S, init, initOffset + 0 * initLd + L);
+        FloatVector c10 = FloatVector.fromArray(S, init, initOffset + 1 * initLd);
+        FloatVector c11 = FloatVector.fromArray(S, init, initOffset + 1 * initLd + L);
+        FloatVector c20 = FloatVector.fromArray(S, init, initOffset + 2 * initLd);
+        FloatVector c21 = FloatVector.fromArray(S, init, initOffset + 2 * initLd + L);
+        FloatVector c30 = FloatVector.fromArray(S, init, initOffset + 3 * initLd);
+        FloatVector c31 = FloatVector.fromArray(S, init, initOffset + 3 * initLd + L);
+        FloatVector c40 = FloatVector.fromArray(S, init, initOffset + 4 * initLd);
+        FloatVector c41 = FloatVector.fromArray(S, init, initOffset + 4 * initLd + L);
+        FloatVector c50 = FloatVector.fromArray(S, init, initOffset + 5 * initLd);
+        FloatVector c51 = FloatVector.fromArray(S, init, initOffset + 5 * initLd + L);
         for (int k = 0; k < kc; k++) {
-            int bRow = bOffset + k * NR;
+            int bRow = bBase + bRows[k0 + k];
             int aColumn = aOffset + k * Gemm.MR;
             FloatVector b0 = FloatVector.fromArray(S, b, bRow);
             FloatVector b1 = FloatVector.fromArray(S, b, bRow + L);
@@ -152,26 +140,38 @@ final class VectorKernels {
     }
 
     /**
-     * One output row of a depthwise convolution over phase planes (see {@code ConvKernel}): output x is
-     * {@code bias + Σ w[ky][kx]·phases[rowStart + ky·rowStep + tapOffsets[kx] + x]} over ky in
-     * {@code [kyFrom, kyTo)}, summed in (ky, kx) order. Four vectors of outputs at a time keep every tap's
-     * sum in registers and four FMA chains in flight; the row is written once. The last partial vector goes
-     * through {@code phases[tailAt]}.
+     * A depthwise convolution over the flat output grid of {@link ImplicitIm2col}: grid column n is
+     * {@code bias + Σt w[filter + t]·planes[tapStarts[t] + n]} over the taps t, for {@code 0 <= n < count}
+     * rounded up to a vector (the planes and {@code sums} have room for that). Four vectors of columns at a time
+     * keep four FMA chains in flight; the taps run in (ky, kx) order, as PyTorch sums them.
      */
-    static void depthwiseRow(float[] phases, int rowStart, int rowStep, int kyFrom, int kyTo, int[] tapOffsets,
-                             float[] w, int filter, float bias, float[] out, int outRow, int count, int tailAt) {
-        int x = 0;
-        for (; x + 4 * L <= count; x += 4 * L) {
-            depthwiseFour(phases, rowStart + x, rowStep, kyFrom, kyTo, tapOffsets, w, filter, bias, out, outRow + x);
+    static void depthwiseGrid(float[] planes, int[] tapStarts, float[] w, int filter, float bias, float[] sums,
+                              int sumsOffset, int count) {
+        int n = 0;
+        for (; n + 4 * L <= count; n += 4 * L) {
+            FloatVector s0 = FloatVector.broadcast(S, bias);
+            FloatVector s1 = s0;
+            FloatVector s2 = s0;
+            FloatVector s3 = s0;
+            for (int t = 0; t < tapStarts.length; t++) {
+                int source = tapStarts[t] + n;
+                FloatVector weight = FloatVector.broadcast(S, w[filter + t]);
+                s0 = weight.fma(FloatVector.fromArray(S, planes, source), s0);
+                s1 = weight.fma(FloatVector.fromArray(S, planes, source + L), s1);
+                s2 = weight.fma(FloatVector.fromArray(S, planes, source + 2 * L), s2);
+                s3 = weight.fma(FloatVector.fromArray(S, planes, source + 3 * L), s3);
+            }
+            s0.intoArray(sums, sumsOffset + n);
+            s1.intoArray(sums, sumsOffset + n + L);
+            s2.intoArray(sums, sumsOffset + n + 2 * L);
+            s3.intoArray(sums, sumsOffset + n + 3 * L);
         }
-        for (; x + L <= count; x += L) {
-            depthwiseOne(phases, rowStart + x, rowStep, kyFrom, kyTo, tapOffsets, w, filter, bias, out, outRow + x);
-        }
-        if (x < count) {
-            // A whole vector into the scratch at tailAt, reading past the row (the scratch has a vector of slack
-            // after the planes), and only the valid part copied out: 7×7 rows are all tail.
-            depthwiseOne(phases, rowStart + x, rowStep, kyFrom, kyTo, tapOffsets, w, filter, bias, phases, tailAt);
-            System.arraycopy(phases, tailAt, out, outRow + x, count - x);
+        for (; n < count; n += L) {
+            FloatVector sum = FloatVector.broadcast(S, bias);
+            for (int t = 0; t < tapStarts.length; t++) {
+                sum = FloatVector.broadcast(S, w[filter + t]).fma(FloatVector.fromArray(S, planes, tapStarts[t] + n), sum);
+            }
+            sum.intoArray(sums, sumsOffset + n);
         }
     }
 
@@ -184,54 +184,5 @@ final class VectorKernels {
         for (; i < to; i++) {
             x[i] = Math.min(Math.max(x[i], low), high);
         }
-    }
-
-    /*
-     * The taps run as one flat loop: with the sums carried through two nested loops, C2 (JDK 17) stopped
-     * intrinsifying fma and boxed every vector, allocating on each tap.
-     */
-
-    private static void depthwiseFour(float[] phases, int start, int rowStep, int kyFrom, int kyTo, int[] tapOffsets,
-                                      float[] w, int filter, float bias, float[] out, int at) {
-        FloatVector s0 = FloatVector.broadcast(S, bias);
-        FloatVector s1 = s0;
-        FloatVector s2 = s0;
-        FloatVector s3 = s0;
-        int width = tapOffsets.length;
-        int row = start + kyFrom * rowStep;
-        int kx = 0;
-        for (int tap = kyFrom * width; tap < kyTo * width; tap++) {
-            int source = row + tapOffsets[kx];
-            FloatVector weight = FloatVector.broadcast(S, w[filter + tap]);
-            s0 = weight.fma(FloatVector.fromArray(S, phases, source), s0);
-            s1 = weight.fma(FloatVector.fromArray(S, phases, source + L), s1);
-            s2 = weight.fma(FloatVector.fromArray(S, phases, source + 2 * L), s2);
-            s3 = weight.fma(FloatVector.fromArray(S, phases, source + 3 * L), s3);
-            if (++kx == width) {
-                kx = 0;
-                row += rowStep;
-            }
-        }
-        s0.intoArray(out, at);
-        s1.intoArray(out, at + L);
-        s2.intoArray(out, at + 2 * L);
-        s3.intoArray(out, at + 3 * L);
-    }
-
-    private static void depthwiseOne(float[] phases, int start, int rowStep, int kyFrom, int kyTo, int[] tapOffsets,
-                                     float[] w, int filter, float bias, float[] out, int at) {
-        FloatVector sum = FloatVector.broadcast(S, bias);
-        int width = tapOffsets.length;
-        int row = start + kyFrom * rowStep;
-        int kx = 0;
-        for (int tap = kyFrom * width; tap < kyTo * width; tap++) {
-            FloatVector weight = FloatVector.broadcast(S, w[filter + tap]);
-            sum = weight.fma(FloatVector.fromArray(S, phases, row + tapOffsets[kx]), sum);
-            if (++kx == width) {
-                kx = 0;
-                row += rowStep;
-            }
-        }
-        sum.intoArray(out, at);
     }
 }
