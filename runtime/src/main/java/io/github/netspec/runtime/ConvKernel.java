@@ -6,26 +6,34 @@ import java.util.Arrays;
  * One convolution layer ready to run: weights prepared once at load time for the algorithm the generator
  * chose at build time, batch norm folded in, bias and activation applied as the output is written.
  *
- * <p>Work is split into independent tasks that write disjoint parts of the output (a column block of one
- * group of one sample, or one channel of one sample), so several threads can share a layer. For a team the
- * column blocks narrow until every thread has a few; only an image too small for that splits its output
- * channels as well.
+ * <p>Work is split into independent tasks that write disjoint parts of the output (a block of output rows or
+ * columns of one group of one sample, or one channel of one sample), so several threads can share a layer.
+ * For a team the blocks narrow until every thread has a few; only an image too small for that splits its
+ * output channels as well.
  */
 public final class ConvKernel implements TaskKernel {
 
     /** How a convolution is computed. */
     public enum Algorithm {
-        /** im2col blocks times MR-row weight panels ({@link Gemm}); 1×1 convolutions are the same with k = channels. */
+        /** im2col times MR-row weight panels ({@link Gemm}); 1×1 convolutions are the same with k = channels. */
         GEMM,
-        /** One input channel per group: a sliding window per channel, no GEMM. */
+        /** One input channel per group: a sliding window per channel (on the scalar path, a grouped GEMM). */
         DEPTHWISE,
         /** The plain loops of {@link Convolution}, for reflect, replicate and circular padding. */
         DIRECT
     }
 
+    /**
+     * How this JVM runs the algorithm. Depthwise layers run over {@link ImplicitIm2col}'s flat output grid on
+     * both paths. The Vector API GEMM reads im2col in place; the scalar one writes it out as row arrays,
+     * which HotSpot's auto-vectorizer needs.
+     */
+    private enum Path { IMPLICIT_GEMM, IMPLICIT_DEPTHWISE, IM2COL_GEMM, DIRECT }
+
     private final Algorithm algorithm;
+    private final Path path;
     private final ConvGeometry g;
-    /** GEMM: packed panels, group after group. Otherwise PyTorch's layout. */
+    /** Packed panels, group after group, for the GEMM paths. Otherwise PyTorch's layout. */
     private final float[] weights;
     /** One value per output channel, padded by MR so edge panels can read past the last channel. */
     private final float[] bias;
@@ -35,9 +43,7 @@ public final class ConvKernel implements TaskKernel {
     private final int rows;       // output channels per group: M
     private final int depth;      // input channels per group × kernel area: K
     private final int columns;    // output pixels: N
-    /** Depthwise: where kernel column kx reads in the phase planes, relative to the output column. */
-    private final int[] tapOffsets;
-    /** GEMM and depthwise on the Vector API: where each im2col row lies in the input's phase planes; else null. */
+    /** The implicit GEMM and depthwise paths: where each im2col row lies in the input's phase planes; else null. */
     private final ImplicitIm2col implicit;
 
     private ConvKernel(Algorithm algorithm, ConvGeometry g, float[] weights, float[] bias, Activation activation,
@@ -51,13 +57,20 @@ public final class ConvKernel implements TaskKernel {
         this.rows = g.outChannels() / g.groups();
         this.depth = g.inChannels() / g.groups() * g.kernelHeight() * g.kernelWidth();
         this.columns = g.outHeight() * g.outWidth();
-        this.tapOffsets = new int[g.kernelWidth()];
-        for (int kx = 0; kx < g.kernelWidth(); kx++) {
-            int tap = kx * g.dilationWidth();
-            tapOffsets[kx] = tap % g.strideWidth() * g.inHeight() * phaseWidth() + tap / g.strideWidth();
-        }
-        this.implicit = !Simd.VECTOR || algorithm == Algorithm.DIRECT ? null
-                : new ImplicitIm2col(g, algorithm == Algorithm.GEMM ? ImplicitIm2col.GEMM_GRID_COLUMNS : Integer.MAX_VALUE);
+        this.path = pathFor(algorithm);
+        this.implicit = switch (path) {
+            case IMPLICIT_GEMM -> new ImplicitIm2col(g, ImplicitIm2col.GEMM_GRID_COLUMNS);
+            case IMPLICIT_DEPTHWISE -> new ImplicitIm2col(g, Integer.MAX_VALUE);
+            case IM2COL_GEMM, DIRECT -> null;
+        };
+    }
+
+    private static Path pathFor(Algorithm algorithm) {
+        return switch (algorithm) {
+            case GEMM -> Simd.VECTOR ? Path.IMPLICIT_GEMM : Path.IM2COL_GEMM;
+            case DEPTHWISE -> Path.IMPLICIT_DEPTHWISE;
+            case DIRECT -> Path.DIRECT;
+        };
     }
 
     /** The algorithm that suits a geometry; the generator asks this at build time and bakes the answer in. */
@@ -100,7 +113,8 @@ public final class ConvKernel implements TaskKernel {
         if (norm != null) {
             foldBatchNorm(norm, folded, paddedBias, outChannels);
         }
-        float[] prepared = algorithm == Algorithm.GEMM ? packGroups(g, folded) : folded;
+        Path path = pathFor(algorithm);
+        float[] prepared = path == Path.IMPLICIT_GEMM || path == Path.IM2COL_GEMM ? packGroups(g, folded) : folded;
         return new ConvKernel(algorithm, g, prepared, paddedBias, activation, alpha);
     }
 
@@ -141,11 +155,12 @@ public final class ConvKernel implements TaskKernel {
 
     @Override
     public int scratchSize() {
-        if (implicit != null) {
-            // The planes, the sums, and for GEMM a bias tile.
-            return sumsOffset() + sumsWidth() * (algorithm == Algorithm.GEMM ? Gemm.MR : 1) + Gemm.MR * Gemm.NR;
-        }
-        return algorithm == Algorithm.DEPTHWISE ? depthwiseScratch() : 0;
+        return switch (path) {
+            // The planes, the sums, and a bias tile.
+            case IMPLICIT_GEMM -> sumsOffset() + Gemm.MR * sumsWidth() + Gemm.MR * Gemm.NR;
+            case IMPLICIT_DEPTHWISE -> sumsOffset() + sumsWidth();
+            case IM2COL_GEMM, DIRECT -> 0;
+        };
     }
 
     @Override
@@ -160,12 +175,13 @@ public final class ConvKernel implements TaskKernel {
 
     @Override
     public int tasks(int batch, int threads) {
-        return switch (algorithm) {
-            case GEMM -> {
-                int blocks = implicit != null ? rowBlocks(blockRows(batch, threads)) : columnBlocks();
+        return switch (path) {
+            case IMPLICIT_GEMM -> {
+                int blocks = rowBlocks(blockRows(batch, threads));
                 yield batch * g.groups() * blocks * rowChunks(batch, threads, blocks);
             }
-            case DEPTHWISE -> batch * g.outChannels();
+            case IMPLICIT_DEPTHWISE -> batch * g.outChannels();
+            case IM2COL_GEMM -> batch * g.groups() * columnBlocks() * rowChunks(batch, threads, columnBlocks());
             case DIRECT -> batch;
         };
     }
@@ -219,22 +235,30 @@ public final class ConvKernel implements TaskKernel {
     @Override
     public void run(int from, int to, int threads, float[] in, int inOffset, float[] out, int outOffset, int batch,
                     Scratch scratch) {
-        if (algorithm == Algorithm.GEMM && implicit != null) {
-            int blockRows = blockRows(batch, threads);
-            int blocks = rowBlocks(blockRows);
-            int rowChunks = rowChunks(batch, threads, blocks);
-            for (int task = from; task < to; task++) {
-                implicitTask(task, blockRows, blocks, rowChunks, in, inOffset, out, outOffset, scratch);
+        switch (path) {
+            case IMPLICIT_GEMM -> {
+                int blockRows = blockRows(batch, threads);
+                int blocks = rowBlocks(blockRows);
+                int rowChunks = rowChunks(batch, threads, blocks);
+                for (int task = from; task < to; task++) {
+                    implicitTask(task, blockRows, blocks, rowChunks, in, inOffset, out, outOffset, scratch);
+                }
             }
-            return;
-        }
-        int blocks = columnBlocks();
-        int rowChunks = algorithm == Algorithm.GEMM ? rowChunks(batch, threads, blocks) : 1;
-        for (int task = from; task < to; task++) {
-            switch (algorithm) {
-                case GEMM -> gemmTask(task, blocks, rowChunks, in, inOffset, out, outOffset, scratch);
-                case DEPTHWISE -> depthwiseTask(task, in, inOffset, out, outOffset, scratch);
-                case DIRECT -> directTask(task, in, inOffset, out, outOffset);
+            case IMPLICIT_DEPTHWISE -> {
+                for (int task = from; task < to; task++) {
+                    depthwiseTask(task, in, inOffset, out, outOffset, scratch);
+                }
+            }
+            case IM2COL_GEMM -> {
+                int rowChunks = rowChunks(batch, threads, columnBlocks());
+                for (int task = from; task < to; task++) {
+                    gemmTask(task, columnBlocks(), rowChunks, in, inOffset, out, outOffset, scratch);
+                }
+            }
+            case DIRECT -> {
+                for (int task = from; task < to; task++) {
+                    directTask(task, in, inOffset, out, outOffset);
+                }
             }
         }
     }
@@ -281,21 +305,46 @@ public final class ConvKernel implements TaskKernel {
                 Arrays.fill(floats, biasTile + i * Gemm.NR, biasTile + (i + 1) * Gemm.NR, bias[channel + i]);
             }
             int aPanel = (group * Gemm.panels(rows) + panel) * depth * Gemm.MR;
+            int tileRows = Math.min(Gemm.MR, rows - panel * Gemm.MR);
+            int output = outOffset + sample * g.outSize() + channel * columns + firstRow * g.outWidth();
+            // With no junk columns, a full panel's whole tiles end in the output itself; only the rest go through
+            // the sums and a copy. (For 1×1 layers with few input channels that copy cost a fifth of the time.)
+            int directEnd = implicit.gridWidth == g.outWidth() && tileRows == Gemm.MR
+                    ? gridColumns / Gemm.NR * Gemm.NR : 0;
             for (int k0 = 0; k0 < depth; k0 += Gemm.KC) {
                 int kc = Math.min(Gemm.KC, depth - k0);
+                boolean lastBlock = k0 + kc == depth;
                 for (int j = 0; j < gridColumns; j += Gemm.NR) {
+                    boolean direct = lastBlock && j < directEnd;
+                    float[] target = direct ? out : floats;
+                    int at = direct ? output + j : sums + j;
+                    int ld = direct ? columns : sumsWidth;
                     if (k0 == 0) {
                         VectorKernels.tile(weights, aPanel, source, base + j, bRows, 0, kc, floats, biasTile,
-                                Gemm.NR, floats, sums + j, sumsWidth);
+                                Gemm.NR, target, at, ld);
                     } else {
                         VectorKernels.tile(weights, aPanel + k0 * Gemm.MR, source, base + j, bRows, k0, kc,
-                                floats, sums + j, sumsWidth, floats, sums + j, sumsWidth);
+                                floats, sums + j, sumsWidth, target, at, ld);
                     }
                 }
             }
-            int tileRows = Math.min(Gemm.MR, rows - panel * Gemm.MR);
-            int output = outOffset + sample * g.outSize() + channel * columns + firstRow * g.outWidth();
-            copyValidColumns(floats, sums, sumsWidth, tileRows, outRows, out, output);
+            if (directEnd > 0) {
+                copyTail(floats, sums, sumsWidth, directEnd, gridColumns, out, output);
+            } else {
+                copyValidColumns(floats, sums, sumsWidth, tileRows, outRows, out, output);
+            }
+        }
+    }
+
+    /**
+     * The sums' columns {@code [from, to)} of a full panel to the output, where grid and output columns
+     * coincide, then the activation over the block's columns of the panel's channels.
+     */
+    private void copyTail(float[] floats, int sums, int sumsWidth, int from, int to, float[] out, int output) {
+        for (int i = 0; i < Gemm.MR; i++) {
+            int channelRows = output + i * columns;
+            System.arraycopy(floats, sums + i * sumsWidth + from, out, channelRows + from, to - from);
+            activation.apply(out, channelRows, channelRows + to, alpha);
         }
     }
 
@@ -401,14 +450,12 @@ public final class ConvKernel implements TaskKernel {
     // ---- depthwise ---------------------------------------------------------------------------------------------
 
     /**
-     * One output channel of one sample, from its input channel's plane copied zero-padded into the scratch, so
-     * every tap reads a unit-stride run with no edge cases, whatever the stride, dilation or padding. Copying
-     * costs one read per input value; the taps read each value about kernel-area times.
-     *
-     * <p>The Vector API path copies it as {@link ImplicitIm2col}'s phase planes and runs each tap over the whole
-     * output grid at once: one long loop of four-vector steps, where a loop per output row spent most of its
-     * time in the partial vectors at the row ends (a 14-wide row is one vector and a tail). The scalar path
-     * copies {@code stride} phase planes of whole input rows ({@link #copyPhases}) and loops per output row.
+     * One output channel of one sample, from its input channel's plane copied zero-padded into the scratch as
+     * {@link ImplicitIm2col}'s phase planes, so every tap reads a unit-stride run with no edge cases, whatever
+     * the stride, dilation or padding, and runs over the whole output grid at once: one long loop, where a loop
+     * per output row spent most of its time in the partial vectors at the row ends (a 14-wide row is one
+     * vector and a tail). Copying costs one read per input value; the taps read each value about kernel-area
+     * times.
      */
     private void depthwiseTask(int task, float[] in, int inOffset, float[] out, int outOffset, Scratch scratch) {
         int channel = task % g.outChannels();
@@ -417,76 +464,59 @@ public final class ConvKernel implements TaskKernel {
         int plane = inOffset + sample * g.inSize() + channel / multiplier * g.inHeight() * g.inWidth();
         int filter = channel * g.kernelHeight() * g.kernelWidth();
         int output = outOffset + sample * g.outSize() + channel * columns;
-        if (implicit != null) {
-            float[] floats = scratch.floats;
-            for (int firstRow = 0; firstRow < g.outHeight(); firstRow += implicit.maxRows) {
-                int rows = Math.min(implicit.maxRows, g.outHeight() - firstRow);
-                implicit.copyPlanes(in, plane, firstRow, rows, floats);
+        float[] floats = scratch.floats;
+        for (int firstRow = 0; firstRow < g.outHeight(); firstRow += implicit.maxRows) {
+            int rows = Math.min(implicit.maxRows, g.outHeight() - firstRow);
+            implicit.copyPlanes(in, plane, firstRow, rows, floats);
+            if (Simd.VECTOR) {
                 VectorKernels.depthwiseGrid(floats, implicit.rowStarts, weights, filter, bias[channel], floats,
                         sumsOffset(), rows * implicit.gridWidth);
-                copyValidColumns(floats, sumsOffset(), sumsWidth(), 1, rows, out, output + firstRow * g.outWidth());
+            } else {
+                scalarDepthwiseGrid(filter, bias[channel], rows * implicit.gridWidth, scratch);
             }
-            return;
-        }
-        float[] phases = scratch.floats;
-        int phaseWidth = phaseWidth();
-        copyPhases(in, plane, phases, phaseWidth);
-        int outWidth = g.outWidth();
-        for (int oy = 0; oy < g.outHeight(); oy++) {
-            int row = output + oy * outWidth;
-            Arrays.fill(out, row, row + outWidth, bias[channel]);
-            for (int ky = 0; ky < g.kernelHeight(); ky++) {
-                int iy = oy * g.strideHeight() - g.padTop() + ky * g.dilationHeight();
-                if (iy < 0 || iy >= g.inHeight()) {
-                    continue;
-                }
-                for (int kx = 0; kx < g.kernelWidth(); kx++) {
-                    int source = tapOffsets[kx] + iy * phaseWidth;
-                    axpy(weights[filter + ky * g.kernelWidth() + kx], phases, source, out, row, outWidth);
-                }
-            }
-            activation.apply(out, row, row + outWidth, alpha);
+            copyValidColumns(floats, sumsOffset(), sumsWidth(), 1, rows, out, output + firstRow * g.outWidth());
         }
     }
 
-    /** Columns of a phase row: every output column plus the reach of the widest tap. */
-    private int phaseWidth() {
-        return g.outWidth() + (g.kernelWidth() - 1) * g.dilationWidth() / g.strideWidth();
-    }
-
-    /** The phase planes, then NR floats of slack that a last partial vector may read and write. */
-    private int depthwiseScratch() {
-        return g.strideWidth() * g.inHeight() * phaseWidth() + Gemm.NR;
-    }
-
-    /** Phase p, row iy, column q: the input at column {@code q·stride + p - padLeft}, or 0 in the padding. */
-    private void copyPhases(float[] in, int plane, float[] phases, int phaseWidth) {
-        int stride = g.strideWidth();
-        for (int p = 0; p < stride; p++) {
-            int shift = p - g.padLeft();
-            // The columns q whose input column q·stride + shift lies inside the row.
-            int lo = Math.min(phaseWidth, Math.max(0, Math.floorDiv(-shift + stride - 1, stride)));
-            int hi = Math.max(lo, Math.min(phaseWidth, Math.floorDiv(g.inWidth() - 1 - shift, stride) + 1));
-            for (int iy = 0; iy < g.inHeight(); iy++) {
-                int source = plane + iy * g.inWidth() + shift;
-                int target = (p * g.inHeight() + iy) * phaseWidth;
-                Arrays.fill(phases, target, target + lo, 0f);
-                if (stride == 1) {
-                    System.arraycopy(in, source + lo, phases, target + lo, hi - lo);
-                } else {
-                    for (int q = lo; q < hi; q++) {
-                        phases[target + q] = in[source + q * stride];
-                    }
+    /**
+     * {@link VectorKernels#depthwiseGrid} on the scalar path, NC grid columns at a time: four taps' runs are
+     * copied to row arrays and summed into an accumulator row, all indexed alike, which is the loop HotSpot
+     * vectorizes (see {@link Scratch}); one sum per four products, as in {@link Gemm#scalarPanel}.
+     */
+    private void scalarDepthwiseGrid(int filter, float bias, int count, Scratch scratch) {
+        float[] planes = scratch.floats;
+        float[] sum = scratch.accumulators[0];
+        float[][] taps = scratch.blockRows;
+        int[] starts = implicit.rowStarts;
+        for (int n0 = 0; n0 < count; n0 += Gemm.NC) {
+            int width = Math.min(Gemm.NC, count - n0);
+            Arrays.fill(sum, 0, width, bias);
+            int t = 0;
+            for (; t + 4 <= starts.length; t += 4) {
+                for (int r = 0; r < 4; r++) {
+                    System.arraycopy(planes, starts[t + r] + n0, taps[r], 0, width);
                 }
-                Arrays.fill(phases, target + hi, target + phaseWidth, 0f);
+                float w0 = weights[filter + t];
+                float w1 = weights[filter + t + 1];
+                float w2 = weights[filter + t + 2];
+                float w3 = weights[filter + t + 3];
+                float[] t0 = taps[0];
+                float[] t1 = taps[1];
+                float[] t2 = taps[2];
+                float[] t3 = taps[3];
+                for (int j = 0; j < width; j++) {
+                    sum[j] += w0 * t0[j] + w1 * t1[j] + w2 * t2[j] + w3 * t3[j];
+                }
             }
-        }
-    }
-
-    /** {@code y[i] += a·x[i]}: the scalar path's loop over one output row for one tap. */
-    private static void axpy(float a, float[] x, int xOffset, float[] y, int yOffset, int count) {
-        for (int i = 0; i < count; i++) {
-            y[yOffset + i] += a * x[xOffset + i];
+            for (; t < starts.length; t++) {
+                float[] tap = taps[0];
+                System.arraycopy(planes, starts[t] + n0, tap, 0, width);
+                float w = weights[filter + t];
+                for (int j = 0; j < width; j++) {
+                    sum[j] += w * tap[j];
+                }
+            }
+            System.arraycopy(sum, 0, planes, sumsOffset() + n0, width);
         }
     }
 

@@ -99,12 +99,35 @@ final class Gemm {
     /**
      * The scalar kernel: {@code sums[i][j] += Σk a[k][i]·b[firstRow + k][j]} for {@code rows} rows of an A panel
      * and the columns {@code fromCol <= j < toCol}. The innermost loop runs over a whole row with one index
-     * into two arrays (see {@link Scratch}), long enough for HotSpot's vectorized main loop to carry it, while
+     * into every array (see {@link Scratch}), long enough for HotSpot's vectorized main loop to carry it, while
      * the MR accumulator rows stay in L1 and B streams through once.
+     *
+     * <p>Four k at a time: a loop that loads, adds to and stores a row of sums for every k is bound by those
+     * loads and stores; adding four products per store quarters them, and the multiplies and adds then run in
+     * parallel on their own pipes. (Java does not contract {@code a·b + c} into one FMA, so the sum of the four
+     * is rounded as written.)
      */
     static void scalarPanel(float[] a, int aOffset, int rows, float[][] b, int firstRow, int kc, int fromCol,
                             int toCol, float[][] sums) {
-        for (int k = 0; k < kc; k++) {
+        int k = 0;
+        for (; k + 4 <= kc; k += 4) {
+            float[] b0 = b[firstRow + k];
+            float[] b1 = b[firstRow + k + 1];
+            float[] b2 = b[firstRow + k + 2];
+            float[] b3 = b[firstRow + k + 3];
+            int aColumn = aOffset + k * MR;
+            for (int i = 0; i < rows; i++) {
+                float a0 = a[aColumn + i];
+                float a1 = a[aColumn + MR + i];
+                float a2 = a[aColumn + 2 * MR + i];
+                float a3 = a[aColumn + 3 * MR + i];
+                float[] sum = sums[i];
+                for (int j = fromCol; j < toCol; j++) {
+                    sum[j] += a0 * b0[j] + a1 * b1[j] + a2 * b2[j] + a3 * b3[j];
+                }
+            }
+        }
+        for (; k < kc; k++) {
             float[] bk = b[firstRow + k];
             int aColumn = aOffset + k * MR;
             for (int i = 0; i < rows; i++) {

@@ -156,22 +156,28 @@ final class ImplicitIm2col {
         }
     }
 
-    /** Grid column x of one phase row: the input at column {@code x·stride + shift}, or 0 in the padding. */
+    /**
+     * Grid column x of one phase row: the input at column {@code x·stride + shift}, or 0 in the padding. The
+     * padding at either end is a column or two, zeroed in a loop: a call to {@code Arrays.fill} for each cost
+     * more than the copy itself on small planes.
+     */
     private void copyRow(float[] in, int inputRow, int shift, float[] planes, int row) {
         int stride = g.strideWidth();
         // The columns x whose input column x·stride + shift lies inside the row.
         int lo = clamp(Math.floorDiv(-shift + stride - 1, stride), 0, gridWidth);
         int hi = clamp(Math.floorDiv(g.inWidth() - 1 - shift, stride) + 1, lo, gridWidth);
-        java.util.Arrays.fill(planes, row, row + lo, 0f);
-        if (hi > lo) { // with nothing to copy, the source index may lie outside the input
-            if (stride == 1) {
-                System.arraycopy(in, inputRow + shift + lo, planes, row + lo, hi - lo);
-            } else {
-                for (int x = lo; x < hi; x++) {
-                    planes[row + x] = in[inputRow + x * stride + shift];
-                }
+        for (int x = 0; x < lo; x++) {
+            planes[row + x] = 0f;
+        }
+        if (stride == 1 && hi > lo) { // with nothing to copy, the source index may lie outside the input
+            System.arraycopy(in, inputRow + shift + lo, planes, row + lo, hi - lo);
+        } else {
+            for (int x = lo; x < hi; x++) {
+                planes[row + x] = in[inputRow + x * stride + shift];
             }
         }
-        java.util.Arrays.fill(planes, row + hi, row + gridWidth, 0f);
+        for (int x = hi; x < gridWidth; x++) {
+            planes[row + x] = 0f;
+        }
     }
 }
