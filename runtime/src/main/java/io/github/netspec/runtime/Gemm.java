@@ -11,9 +11,11 @@ import java.util.Arrays;
  * The micro-kernel keeps an MR×NR tile of C in registers for a whole run of {@code k}, which is what turns
  * a memory-bound loop into an FMA-bound one.
  *
- * <p>Each kernel exists twice: a Vector API one in {@link VectorKernels}, whose B blocks are packed in NR-wide
- * panels ({@code [j / NR][k][j % NR]}) so a tile reads them in order, and a scalar one here, whose B blocks
- * are rows of their own (see {@link Scratch}) so HotSpot auto-vectorizes its long inner loops.
+ * <p>Each kernel exists twice. The Vector API tile ({@link VectorKernels#tile}) finds B row k's NR columns
+ * through a table of row starts: consecutive in a dense layer's NR-wide panels ({@code [j / NR][k][j % NR]}),
+ * spread over the input's phase planes for a convolution ({@link ImplicitIm2col}), so im2col is never written
+ * out. The scalar kernel here reads B as rows of their own (see {@link Scratch}), so HotSpot auto-vectorizes
+ * its long inner loops.
  */
 final class Gemm {
 
@@ -26,7 +28,7 @@ final class Gemm {
     static final int NR = Simd.VECTOR ? VectorKernels.NR : 32;
     /** Depth of one block of k, so an A panel slice (KC·MR floats) stays in L1. */
     static final int KC = 256;
-    /** Columns of one packed B block, so a KC×NC block (256 KiB) stays in L2. */
+    /** Columns of one scalar im2col block, so its KC rows (256 KiB) stay in L2. */
     static final int NC = roundUp(256, NR);
 
     private Gemm() {}
