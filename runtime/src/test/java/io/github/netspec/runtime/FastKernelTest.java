@@ -75,7 +75,13 @@ class FastKernelTest {
                 // depthwise stride 1 with dilation, MobileNet-like
                 conv(24, 14, 14, 24, 3, 1, 2, 2, 24),
                 // a 7x7 stride 2 stem, ResNet-like, with a wide first row run
-                conv(3, 30, 30, 8, 7, 2, 3, 1, 1));
+                conv(3, 30, 30, 8, 7, 2, 3, 1, 1),
+                // 1x1 read in place, 64 pixels: every tile of both full panels goes straight to the output
+                conv(20, 8, 8, 12, 1, 1, 0, 1, 1),
+                // 1x1 at stride 2, ResNet's downsample: one phase plane of four
+                conv(16, 10, 10, 12, 1, 2, 0, 1, 1),
+                // depthwise on a plane too large for one block of phase planes: two blocks of rows
+                conv(2, 260, 260, 2, 3, 1, 1, 1, 2));
     }
 
     private static ConvGeometry conv(int inC, int h, int w, int outC, int k, int stride, int pad, int dilation, int groups) {
