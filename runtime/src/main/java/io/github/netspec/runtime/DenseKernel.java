@@ -8,6 +8,11 @@ import java.util.Arrays;
  * batches (tiles of up to MR samples) stream them with unit stride. The Vector API path keeps them in NR-wide
  * panels, the scalar path as one array per input feature (see {@link Scratch}).
  *
+ * <p>A narrow layer (fewer than two tiles of outputs, a classifier's head) keeps PyTorch's {@code [out][in]}
+ * on the Vector API path instead, and computes each output as a dot product: padded to a tile, MnistNet's
+ * 6272×10 layer read 60% more weights than it has, and its one short panel spent as long on the tile's fixed
+ * costs as on the sums.
+ *
  * <p>A task is a group of up to MR samples; for a team of threads, the outputs split into pieces as well, so
  * even one sample's matrix-vector product (bound by reading the weights) is shared.
  */
@@ -17,8 +22,10 @@ public final class DenseKernel implements TaskKernel {
     private final int outFeatures;
     /** outFeatures rounded up to NR. */
     private final int stride;
-    /** Vector API path: {@code [o / NR][i][o % NR]}; null on the scalar path. */
+    /** Vector API path: {@code [o / NR][i][o % NR]}, or {@code [o][i]} for a narrow layer; null on the scalar path. */
     private final float[] panels;
+    /** Vector API path with fewer than two tiles of outputs: one dot product per output. */
+    private final boolean narrow;
     /** Scalar path: {@code rows[i][o]}; null on the Vector API path. */
     private final float[][] rows;
     private final float[] bias;
@@ -33,6 +40,7 @@ public final class DenseKernel implements TaskKernel {
         this.outFeatures = outFeatures;
         this.stride = Gemm.roundUp(outFeatures, Gemm.NR);
         this.panels = panels;
+        this.narrow = isNarrow(outFeatures);
         this.rows = rows;
         this.bias = bias;
         this.activation = activation;
@@ -54,7 +62,9 @@ public final class DenseKernel implements TaskKernel {
         int stride = Gemm.roundUp(outFeatures, Gemm.NR);
         float[] panels = null;
         float[][] rows = null;
-        if (Simd.VECTOR) {
+        if (isNarrow(outFeatures)) {
+            panels = weight.clone();
+        } else if (Simd.VECTOR) {
             panels = new float[inFeatures * stride];
             for (int o = 0; o < outFeatures; o++) {
                 for (int i = 0; i < inFeatures; i++) {
@@ -71,6 +81,10 @@ public final class DenseKernel implements TaskKernel {
         }
         float[] b = bias == null ? new float[outFeatures] : bias.clone();
         return new DenseKernel(inFeatures, outFeatures, panels, rows, b, activation, alpha);
+    }
+
+    private static boolean isNarrow(int outFeatures) {
+        return Simd.VECTOR && outFeatures < 2 * Gemm.NR;
     }
 
     /** Floats of {@link Scratch} a task needs: a packed panel of MR samples and their MR output rows. */
@@ -128,6 +142,10 @@ public final class DenseKernel implements TaskKernel {
     private void samples(int first, int samples, int fromCol, int toCol, float[] in, int inOffset, float[] out,
                          int outOffset, Scratch scratch) {
         int input = inOffset + first * inFeatures;
+        if (narrow) {
+            dotProducts(in, input, samples, fromCol, Math.min(toCol, outFeatures), out, outOffset + first * outFeatures);
+            return;
+        }
         if (Simd.VECTOR) {
             vectorSums(in, input, samples, fromCol, toCol, scratch.floats);
         } else {
@@ -142,6 +160,17 @@ public final class DenseKernel implements TaskKernel {
                 out[row + o] = sums[from + o] + bias[o];
             }
             activation.apply(out, row + fromCol, row + end, alpha);
+        }
+    }
+
+    /** Outputs {@code [fromCol, toCol)} of a narrow layer, for {@code samples} samples from {@code in[input]}. */
+    private void dotProducts(float[] in, int input, int samples, int fromCol, int toCol, float[] out, int output) {
+        for (int s = 0; s < samples; s++) {
+            int row = output + s * outFeatures;
+            for (int o = fromCol; o < toCol; o++) {
+                out[row + o] = VectorKernels.dot(panels, o * inFeatures, in, input + s * inFeatures, inFeatures) + bias[o];
+            }
+            activation.apply(out, row + fromCol, row + toCol, alpha);
         }
     }
 

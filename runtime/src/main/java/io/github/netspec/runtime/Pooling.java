@@ -26,7 +26,8 @@ public final class Pooling {
 
     /**
      * {@code maxpool(2)}, the most common pooling, as straight-line code: with a window of four values the
-     * general loops spend more on loop control than on the maxima.
+     * general loops spend more on loop control than on the maxima. The Vector API does a row at a time,
+     * eight outputs per step (the scalar loop took 3 ns an output, a third of MnistNet's time).
      */
     private static void max2x2(PoolGeometry g, float[] input, int inputOffset, float[] output, int outputOffset,
                                int batch) {
@@ -39,6 +40,10 @@ public final class Pooling {
                 int top = in + 2 * oy * inWidth;
                 int bottom = top + inWidth;
                 int outRow = out + oy * outWidth;
+                if (Simd.VECTOR) {
+                    VectorKernels.max2x2Row(input, top, bottom, output, outRow, outWidth);
+                    continue;
+                }
                 for (int ox = 0; ox < outWidth; ox++) {
                     // Rows then columns, the order of the general loops; NaN wins in Math.max, as in PyTorch.
                     float upper = Math.max(input[top + 2 * ox], input[top + 2 * ox + 1]);

@@ -1,6 +1,9 @@
 package io.github.netspec.runtime;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -140,6 +143,34 @@ final class VectorKernels {
     }
 
     /**
+     * {@code Σk w[wOffset + k]·x[xOffset + k]} over {@code depth}: one output of a narrow dense layer. Four
+     * vectors at a time into separate sums hide the FMA latency; the tail is summed a float at a time.
+     */
+    static float dot(float[] w, int wOffset, float[] x, int xOffset, int depth) {
+        FloatVector s0 = FloatVector.zero(S);
+        FloatVector s1 = s0;
+        FloatVector s2 = s0;
+        FloatVector s3 = s0;
+        int k = 0;
+        for (; k + 4 * L <= depth; k += 4 * L) {
+            s0 = FloatVector.fromArray(S, w, wOffset + k).fma(FloatVector.fromArray(S, x, xOffset + k), s0);
+            s1 = FloatVector.fromArray(S, w, wOffset + k + L).fma(FloatVector.fromArray(S, x, xOffset + k + L), s1);
+            s2 = FloatVector.fromArray(S, w, wOffset + k + 2 * L)
+                    .fma(FloatVector.fromArray(S, x, xOffset + k + 2 * L), s2);
+            s3 = FloatVector.fromArray(S, w, wOffset + k + 3 * L)
+                    .fma(FloatVector.fromArray(S, x, xOffset + k + 3 * L), s3);
+        }
+        for (; k + L <= depth; k += L) {
+            s0 = FloatVector.fromArray(S, w, wOffset + k).fma(FloatVector.fromArray(S, x, xOffset + k), s0);
+        }
+        float sum = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        for (; k < depth; k++) {
+            sum += w[wOffset + k] * x[xOffset + k];
+        }
+        return sum;
+    }
+
+    /**
      * A depthwise convolution over the flat output grid of {@link ImplicitIm2col}: grid column n is
      * {@code bias + Σt w[filter + t]·planes[tapStarts[t] + n]} over the taps t, for {@code 0 <= n < count}
      * rounded up to a vector (the planes and {@code sums} have room for that). Four vectors of columns at a time
@@ -172,6 +203,41 @@ final class VectorKernels {
                 sum = FloatVector.broadcast(S, w[filter + t]).fma(FloatVector.fromArray(S, planes, tapStarts[t] + n), sum);
             }
             sum.intoArray(sums, sumsOffset + n);
+        }
+    }
+
+    /*
+     * Even and odd lanes of two vectors gathered into one: one shuffle repeats a vector's evens (or odds) in
+     * both halves, and a blend takes the lower half from the first vector and the upper from the second. JDK 17 compiles each of these
+     * to one instruction; a shuffle across two vectors it does not.
+     */
+    private static final VectorShuffle<Float> EVENS = VectorShuffle.fromOp(S, i -> 2 * i % L);
+    private static final VectorShuffle<Float> ODDS = VectorShuffle.fromOp(S, i -> (2 * i + 1) % L);
+    private static final VectorMask<Float> UPPER_HALF = VectorMask.fromLong(S, -1L << (L / 2));
+
+    /**
+     * One output row of {@code maxpool(2)}: {@code out[ox] = max(top[2ox], top[2ox + 1], bottom[2ox],
+     * bottom[2ox + 1])} for {@code 0 <= ox < count}, where {@code top} and {@code bottom} are input rows of
+     * {@code in}. The two rows' maxima first, lane by lane, then each adjacent pair's; a vector's max, like
+     * {@link Math#max}, returns NaN if either value is NaN.
+     */
+    static void max2x2Row(float[] in, int top, int bottom, float[] out, int outRow, int count) {
+        int ox = 0;
+        for (; ox < count && count >= L; ox += L) {
+            // A last partial step moves back to end at the row's end, doing some outputs twice: a 14-wide row
+            // is two steps, not one and six scalar tails.
+            ox = Math.min(ox, count - L);
+            int x = 2 * ox;
+            FloatVector low = FloatVector.fromArray(S, in, top + x).max(FloatVector.fromArray(S, in, bottom + x));
+            FloatVector high = FloatVector.fromArray(S, in, top + x + L)
+                    .max(FloatVector.fromArray(S, in, bottom + x + L));
+            FloatVector evens = low.rearrange(EVENS).blend(high.rearrange(EVENS), UPPER_HALF);
+            FloatVector odds = low.rearrange(ODDS).blend(high.rearrange(ODDS), UPPER_HALF);
+            evens.max(odds).intoArray(out, outRow + ox);
+        }
+        for (; ox < count; ox++) {
+            int x = 2 * ox;
+            out[outRow + ox] = Math.max(Math.max(in[top + x], in[bottom + x]), Math.max(in[top + x + 1], in[bottom + x + 1]));
         }
     }
 

@@ -135,27 +135,55 @@ class FastKernelTest {
     @ParameterizedTest
     @MethodSource("batches")
     void batchedDenseMatchesThePlainLoops(int batch) {
-        Random random = new Random(batch);
-        int in = 300;
-        int outFeatures = 45;
-        float[] weight = randoms(random, in * outFeatures);
-        float[] bias = randoms(random, outFeatures);
-        float[] input = randoms(random, 3 + batch * in);
-        float[] expected = new float[batch * outFeatures];
-        for (int n = 0; n < batch; n++) {
-            float[] out = new float[outFeatures];
-            Dense.forward(in, outFeatures, Arrays.copyOfRange(input, 3 + n * in, 3 + (n + 1) * in), weight, bias, out);
-            Activations.leakyRelu(out, 0.2f);
-            System.arraycopy(out, 0, expected, n * outFeatures, outFeatures);
+        // 45 outputs run as tiles, 10 (a classifier's head) as one dot product per output.
+        for (int outFeatures : List.of(45, 10)) {
+            Random random = new Random(batch);
+            int in = 300;
+            float[] weight = randoms(random, in * outFeatures);
+            float[] bias = randoms(random, outFeatures);
+            float[] input = randoms(random, 3 + batch * in);
+            float[] expected = new float[batch * outFeatures];
+            for (int n = 0; n < batch; n++) {
+                float[] out = new float[outFeatures];
+                Dense.forward(in, outFeatures, Arrays.copyOfRange(input, 3 + n * in, 3 + (n + 1) * in), weight, bias,
+                        out);
+                Activations.leakyRelu(out, 0.2f);
+                System.arraycopy(out, 0, expected, n * outFeatures, outFeatures);
+            }
+            DenseKernel kernel = DenseKernel.create(in, outFeatures, weight, bias, Activation.LEAKY_RELU, 0.2f);
+            float[] out = new float[2 + batch * outFeatures];
+            kernel.forward(input, 3, out, 2, batch, new Scratch(kernel.scratchSize(), kernel.accumulatorWidth()));
+            assertCloseForSums(outFeatures + " outputs at batch " + batch, expected,
+                    Arrays.copyOfRange(out, 2, out.length), in);
         }
-        DenseKernel kernel = DenseKernel.create(in, outFeatures, weight, bias, Activation.LEAKY_RELU, 0.2f);
-        float[] out = new float[2 + batch * outFeatures];
-        kernel.forward(input, 3, out, 2, batch, new Scratch(kernel.scratchSize(), kernel.accumulatorWidth()));
-        assertCloseForSums("dense at batch " + batch, expected, Arrays.copyOfRange(out, 2, out.length), in);
     }
 
     static Stream<Integer> batches() {
         return Stream.of(1, 2, 7, 8, 9, 17);
+    }
+
+    @Test
+    void maxpool2OfEveryRowWidthIsTheLargestOfEachWindow() {
+        // Widths below, at and past a vector of outputs, odd widths that drop a column, and NaNs that must win.
+        Random random = new Random(11);
+        for (int width = 2; width <= 41; width++) {
+            PoolGeometry g = new PoolGeometry(3, 5, width, 2, width / 2, 2, 2, 2, 2, 0, 0);
+            float[] in = randoms(random, 4 + g.inSize());
+            in[4 + random.nextInt(g.inSize())] = Float.NaN;
+            float[] out = new float[1 + g.outSize()];
+            Pooling.max(g, in, 4, out, 1, 1);
+            for (int c = 0; c < 3; c++) {
+                for (int oy = 0; oy < 2; oy++) {
+                    for (int ox = 0; ox < width / 2; ox++) {
+                        int top = 4 + (c * 5 + 2 * oy) * width + 2 * ox;
+                        float expected = Math.max(Math.max(in[top], in[top + 1]),
+                                Math.max(in[top + width], in[top + width + 1]));
+                        assertEquals(expected, out[1 + (c * 2 + oy) * (width / 2) + ox],
+                                "width " + width + " channel " + c + " at " + oy + ", " + ox);
+                    }
+                }
+            }
+        }
     }
 
     @Test
