@@ -362,18 +362,32 @@ public final class ConvKernel implements TaskKernel {
     private void copyValidColumns(float[] floats, int sums, int sumsWidth, int tileRows, int outRows, float[] out,
                                   int output) {
         int outWidth = g.outWidth();
+        boolean clamps = Simd.VECTOR && isClamp(activation);
+        float low = activation == Activation.NONE ? Float.NEGATIVE_INFINITY : 0f;
+        float high = activation == Activation.RELU6 ? 6f : Float.POSITIVE_INFINITY;
         for (int i = 0; i < tileRows; i++) {
             int channelRows = output + i * columns;
-            if (implicit.gridWidth == outWidth) {
+            if (implicit.gridWidth == outWidth && !clamps) {
                 System.arraycopy(floats, sums + i * sumsWidth, out, channelRows, outRows * outWidth);
             } else {
                 for (int oy = 0; oy < outRows; oy++) {
-                    System.arraycopy(floats, sums + i * sumsWidth + oy * implicit.gridWidth, out,
-                            channelRows + oy * outWidth, outWidth);
+                    int from = sums + i * sumsWidth + oy * implicit.gridWidth;
+                    if (clamps) {
+                        VectorKernels.copyClamped(floats, from, out, channelRows + oy * outWidth, outWidth, low, high);
+                    } else {
+                        System.arraycopy(floats, from, out, channelRows + oy * outWidth, outWidth);
+                    }
                 }
             }
-            activation.apply(out, channelRows, channelRows + outRows * outWidth, alpha);
+            if (!clamps) {
+                activation.apply(out, channelRows, channelRows + outRows * outWidth, alpha);
+            }
         }
+    }
+
+    /** Activations that are a clamp, so a copy can apply them as it goes. */
+    private static boolean isClamp(Activation activation) {
+        return activation == Activation.NONE || activation == Activation.RELU || activation == Activation.RELU6;
     }
 
     // ---- GEMM on the scalar path, im2col written out ---------------------------------------------------------
