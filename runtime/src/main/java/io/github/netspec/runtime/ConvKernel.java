@@ -268,7 +268,8 @@ public final class ConvKernel implements TaskKernel {
     /**
      * Output channels of one row chunk of one block of output rows of one group of one sample. Every MR-row
      * panel of weights sweeps the block's grid in NR-column tiles, KC deep at a time, summing into MR rows of
-     * grid columns in the scratch; the valid columns then go to the output, activated, while still in L1.
+     * grid columns in the scratch; the valid columns then go to the output, activated, while still in L1. (A
+     * layer without junk columns writes its full tiles straight to the output.)
      */
     private void implicitTask(int task, int blockRows, int blocks, int rowChunks, float[] in, int inOffset,
                               float[] out, int outOffset, Scratch scratch) {
@@ -365,18 +366,17 @@ public final class ConvKernel implements TaskKernel {
         boolean clamps = Simd.VECTOR && isClamp(activation);
         float low = activation == Activation.NONE ? Float.NEGATIVE_INFINITY : 0f;
         float high = activation == Activation.RELU6 ? 6f : Float.POSITIVE_INFINITY;
+        // Without junk columns the block's rows are one run.
+        int runs = implicit.gridWidth == outWidth ? 1 : outRows;
+        int run = implicit.gridWidth == outWidth ? outRows * outWidth : outWidth;
         for (int i = 0; i < tileRows; i++) {
             int channelRows = output + i * columns;
-            if (implicit.gridWidth == outWidth && !clamps) {
-                System.arraycopy(floats, sums + i * sumsWidth, out, channelRows, outRows * outWidth);
-            } else {
-                for (int oy = 0; oy < outRows; oy++) {
-                    int from = sums + i * sumsWidth + oy * implicit.gridWidth;
-                    if (clamps) {
-                        VectorKernels.copyClamped(floats, from, out, channelRows + oy * outWidth, outWidth, low, high);
-                    } else {
-                        System.arraycopy(floats, from, out, channelRows + oy * outWidth, outWidth);
-                    }
+            for (int r = 0; r < runs; r++) {
+                int from = sums + i * sumsWidth + r * implicit.gridWidth;
+                if (clamps) {
+                    VectorKernels.copyClamped(floats, from, out, channelRows + r * outWidth, run, low, high);
+                } else {
+                    System.arraycopy(floats, from, out, channelRows + r * outWidth, run);
                 }
             }
             if (!clamps) {

@@ -9,9 +9,8 @@ import java.util.Arrays;
  * panels, the scalar path as one array per input feature (see {@link Scratch}).
  *
  * <p>A narrow layer (fewer than two tiles of outputs, a classifier's head) keeps PyTorch's {@code [out][in]}
- * on the Vector API path instead, and computes each output as a dot product: padded to a tile, MnistNet's
- * 6272×10 layer read 60% more weights than it has, and its one short panel spent as long on the tile's fixed
- * costs as on the sums.
+ * on the Vector API path instead, and computes each output as a dot product: padded to a whole tile of 16
+ * columns, MnistNet's 6272×10 layer read 60% more weights than it has.
  *
  * <p>A task is a group of up to MR samples; for a team of threads, the outputs split into pieces as well, so
  * even one sample's matrix-vector product (bound by reading the weights) is shared.

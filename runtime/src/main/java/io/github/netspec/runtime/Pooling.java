@@ -26,8 +26,8 @@ public final class Pooling {
 
     /**
      * {@code maxpool(2)}, the most common pooling, as straight-line code: with a window of four values the
-     * general loops spend more on loop control than on the maxima. The Vector API does a row at a time,
-     * eight outputs per step (the scalar loop took 3 ns an output, a third of MnistNet's time).
+     * general loops spend more on loop control than on the maxima. The Vector API does a row at a time, a
+     * vector of outputs per step (the scalar loop took 3 ns an output, a third of MnistNet's time).
      */
     private static void max2x2(PoolGeometry g, float[] input, int inputOffset, float[] output, int outputOffset,
                                int batch) {

@@ -2,8 +2,8 @@ package io.github.netspec.runtime;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -42,8 +42,8 @@ final class VectorKernels {
      * array of vectors would live in memory, not in registers.
      *
      * <p>One way in, with no branch: when the accumulators came from either a load or a broadcast, C2 (JDK 17)
-     * merged the two at a phi it could not keep in registers, and the tile ran at 42 GFLOP/s instead of 83
-     * (one core, Zen 3, AVX2; the FMA peak measures 78 at base clock). No activation here either, not even
+     * merged the two at a phi it could not keep in registers, and the tile ran at 42 GFLOP/s instead of 75
+     * (a tile-only microbenchmark on one core, Zen 3, AVX2; a loop of independent FMAs measures 78). No activation here either, not even
      * relu as a max: any lanewise max, min or blend in this method halved its speed, so callers activate the
      * stored tile while it is in L1.
      */
