@@ -22,7 +22,7 @@ package io.github.netspec.runtime;
  */
 final class ImplicitIm2col {
 
-    /** The planes of one block may use this many bytes: half of a 512 KiB L2, the rest for weights and output. */
+    /** Floats the planes of one block may take: 256 KiB, half of a 512 KiB L2, the rest for weights and output. */
     private static final int PLANES_BUDGET = 256 * 1024 / Float.BYTES;
     /** Grid columns of one GEMM block at most: the MR rows of sums it keeps stay in L1 (6 × 512 floats, 12 KiB). */
     static final int GEMM_GRID_COLUMNS = 512;
