@@ -493,44 +493,25 @@ public final class ConvKernel implements TaskKernel {
     }
 
     /**
-     * {@link VectorKernels#depthwiseGrid} on the scalar path, NC grid columns at a time: four taps' runs are
-     * copied to row arrays and summed into an accumulator row, all indexed alike, which is the loop HotSpot
-     * vectorizes (see {@link Scratch}); one sum per four products, as in {@link Gemm#scalarPanel}.
+     * {@link VectorKernels#depthwiseGrid} on the scalar path, NC grid columns at a time: each tap's run is
+     * copied to a row array and the filter times those rows is {@link Gemm#scalarPanel} with one row of A,
+     * so every array is indexed alike, the loop HotSpot vectorizes (see {@link Scratch}).
      */
     private void scalarDepthwiseGrid(int filter, float bias, int count, Scratch scratch) {
         float[] planes = scratch.floats;
-        float[] sum = scratch.accumulators[0];
-        float[][] taps = scratch.blockRows;
+        float[][] sums = scratch.accumulators;
         int[] starts = implicit.rowStarts;
         for (int n0 = 0; n0 < count; n0 += Gemm.NC) {
             int width = Math.min(Gemm.NC, count - n0);
-            Arrays.fill(sum, 0, width, bias);
-            int t = 0;
-            for (; t + 4 <= starts.length; t += 4) {
-                for (int r = 0; r < 4; r++) {
-                    System.arraycopy(planes, starts[t + r] + n0, taps[r], 0, width);
+            Arrays.fill(sums[0], 0, width, bias);
+            for (int t0 = 0; t0 < starts.length; t0 += Gemm.KC) {
+                int taps = Math.min(Gemm.KC, starts.length - t0);
+                for (int t = 0; t < taps; t++) {
+                    System.arraycopy(planes, starts[t0 + t] + n0, scratch.blockRows[t], 0, width);
                 }
-                float w0 = weights[filter + t];
-                float w1 = weights[filter + t + 1];
-                float w2 = weights[filter + t + 2];
-                float w3 = weights[filter + t + 3];
-                float[] t0 = taps[0];
-                float[] t1 = taps[1];
-                float[] t2 = taps[2];
-                float[] t3 = taps[3];
-                for (int j = 0; j < width; j++) {
-                    sum[j] += w0 * t0[j] + w1 * t1[j] + w2 * t2[j] + w3 * t3[j];
-                }
+                Gemm.scalarPanel(weights, filter + t0, 1, 1, scratch.blockRows, 0, taps, 0, width, sums);
             }
-            for (; t < starts.length; t++) {
-                float[] tap = taps[0];
-                System.arraycopy(planes, starts[t] + n0, tap, 0, width);
-                float w = weights[filter + t];
-                for (int j = 0; j < width; j++) {
-                    sum[j] += w * tap[j];
-                }
-            }
-            System.arraycopy(sum, 0, planes, sumsOffset() + n0, width);
+            System.arraycopy(sums[0], 0, planes, sumsOffset() + n0, width);
         }
     }
 

@@ -23,8 +23,6 @@ public final class DenseKernel implements TaskKernel {
     private final int stride;
     /** Vector API path: {@code [o / NR][i][o % NR]}, or {@code [o][i]} for a narrow layer; null on the scalar path. */
     private final float[] panels;
-    /** Vector API path with fewer than two tiles of outputs: one dot product per output. */
-    private final boolean narrow;
     /** Scalar path: {@code rows[i][o]}; null on the Vector API path. */
     private final float[][] rows;
     private final float[] bias;
@@ -39,7 +37,6 @@ public final class DenseKernel implements TaskKernel {
         this.outFeatures = outFeatures;
         this.stride = Gemm.roundUp(outFeatures, Gemm.NR);
         this.panels = panels;
-        this.narrow = isNarrow(outFeatures);
         this.rows = rows;
         this.bias = bias;
         this.activation = activation;
@@ -82,6 +79,7 @@ public final class DenseKernel implements TaskKernel {
         return new DenseKernel(inFeatures, outFeatures, panels, rows, b, activation, alpha);
     }
 
+    /** Vector API path with fewer than two tiles of outputs: one dot product per output. */
     private static boolean isNarrow(int outFeatures) {
         return Simd.VECTOR && outFeatures < 2 * Gemm.NR;
     }
@@ -141,7 +139,7 @@ public final class DenseKernel implements TaskKernel {
     private void samples(int first, int samples, int fromCol, int toCol, float[] in, int inOffset, float[] out,
                          int outOffset, Scratch scratch) {
         int input = inOffset + first * inFeatures;
-        if (narrow) {
+        if (isNarrow(outFeatures)) {
             dotProducts(in, input, samples, fromCol, Math.min(toCol, outFeatures), out, outOffset + first * outFeatures);
             return;
         }
@@ -204,6 +202,6 @@ public final class DenseKernel implements TaskKernel {
         for (int s = 0; s < samples; s++) {
             Arrays.fill(scratch.accumulators[s], fromCol, toCol, 0f);
         }
-        Gemm.scalarPanel(scratch.floats, 0, samples, rows, 0, inFeatures, fromCol, toCol, scratch.accumulators);
+        Gemm.scalarPanel(scratch.floats, 0, Gemm.MR, samples, rows, 0, inFeatures, fromCol, toCol, scratch.accumulators);
     }
 }

@@ -88,7 +88,7 @@ final class Gemm {
                     System.arraycopy(c, cRow + i * ldc, sums[i], 0, cols);
                 }
             }
-            scalarPanel(a, aOffset + panel * panelStride, tileRows, scratch.blockRows, 0, kc, 0, cols, sums);
+            scalarPanel(a, aOffset + panel * panelStride, MR, tileRows, scratch.blockRows, 0, kc, 0, cols, sums);
             for (int i = 0; i < tileRows; i++) {
                 System.arraycopy(sums[i], 0, c, cRow + i * ldc, cols);
                 if (last && activation != Activation.NONE) {
@@ -99,8 +99,9 @@ final class Gemm {
     }
 
     /**
-     * The scalar kernel: {@code sums[i][j] += Σk a[k][i]·b[firstRow + k][j]} for {@code rows} rows of an A panel
-     * and the columns {@code fromCol <= j < toCol}. The innermost loop runs over a whole row with one index
+     * The scalar kernel: {@code sums[i][j] += Σk A[k][i]·b[firstRow + k][j]} for {@code rows} rows of A and the
+     * columns {@code fromCol <= j < toCol}, where {@code A[k][i] = a[aOffset + k·aStep + i]}: an MR-row panel
+     * with a step of MR, one row of weights in order (a depthwise filter) with a step of 1. The innermost loop runs over a whole row with one index
      * into every array (see {@link Scratch}), long enough for HotSpot's vectorized main loop to carry it, while
      * the MR accumulator rows stay in L1 and B streams through once.
      *
@@ -109,20 +110,20 @@ final class Gemm {
      * parallel on their own pipes. (Java does not contract {@code a·b + c} into one FMA, so the sum of the four
      * is rounded as written.)
      */
-    static void scalarPanel(float[] a, int aOffset, int rows, float[][] b, int firstRow, int kc, int fromCol,
-                            int toCol, float[][] sums) {
+    static void scalarPanel(float[] a, int aOffset, int aStep, int rows, float[][] b, int firstRow, int kc,
+                            int fromCol, int toCol, float[][] sums) {
         int k = 0;
         for (; k + 4 <= kc; k += 4) {
             float[] b0 = b[firstRow + k];
             float[] b1 = b[firstRow + k + 1];
             float[] b2 = b[firstRow + k + 2];
             float[] b3 = b[firstRow + k + 3];
-            int aColumn = aOffset + k * MR;
+            int aColumn = aOffset + k * aStep;
             for (int i = 0; i < rows; i++) {
                 float a0 = a[aColumn + i];
-                float a1 = a[aColumn + MR + i];
-                float a2 = a[aColumn + 2 * MR + i];
-                float a3 = a[aColumn + 3 * MR + i];
+                float a1 = a[aColumn + aStep + i];
+                float a2 = a[aColumn + 2 * aStep + i];
+                float a3 = a[aColumn + 3 * aStep + i];
                 float[] sum = sums[i];
                 for (int j = fromCol; j < toCol; j++) {
                     sum[j] += a0 * b0[j] + a1 * b1[j] + a2 * b2[j] + a3 * b3[j];
@@ -131,7 +132,7 @@ final class Gemm {
         }
         for (; k < kc; k++) {
             float[] bk = b[firstRow + k];
-            int aColumn = aOffset + k * MR;
+            int aColumn = aOffset + k * aStep;
             for (int i = 0; i < rows; i++) {
                 float aik = a[aColumn + i];
                 float[] sum = sums[i];

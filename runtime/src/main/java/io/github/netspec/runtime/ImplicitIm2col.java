@@ -42,6 +42,8 @@ final class ImplicitIm2col {
     /** Rows of one phase plane: a block's rows plus the kernel's reach in phase rows. */
     private final int planeRows;
     private final int channelsPerGroup;
+    /** 1×1 at stride 1 without padding: its own im2col, readable in place. */
+    private final boolean pointwise;
 
     /** @param maxGridColumns the most grid columns a block may have, as its sums must fit somewhere */
     ImplicitIm2col(ConvGeometry g, int maxGridColumns) {
@@ -50,6 +52,8 @@ final class ImplicitIm2col {
         int reachColumns = (g.kernelWidth() - 1) * g.dilationWidth() / g.strideWidth();
         this.gridWidth = g.outWidth() + reachColumns;
         this.channelsPerGroup = g.inChannels() / g.groups();
+        this.pointwise = g.kernelHeight() == 1 && g.kernelWidth() == 1 && g.strideHeight() == 1
+                && g.strideWidth() == 1 && g.padTop() == 0 && g.padLeft() == 0;
         this.phaseRows = phasesUsed(g.kernelHeight(), g.dilationHeight(), g.strideHeight());
         this.phaseColumns = phasesUsed(g.kernelWidth(), g.dilationWidth(), g.strideWidth());
         int phaseCount = phaseRows.length * phaseColumns.length;
@@ -123,8 +127,6 @@ final class ImplicitIm2col {
      * row k is input channel k. It is read in place when the block's last tile stays inside the input array.
      */
     boolean readsInPlace(int input, int firstRow, int rows, int inputLength) {
-        boolean pointwise = g.kernelHeight() == 1 && g.kernelWidth() == 1 && g.strideHeight() == 1
-                && g.strideWidth() == 1 && g.padTop() == 0 && g.padLeft() == 0;
         return pointwise && input + inPlaceStarts[inPlaceStarts.length - 1] + firstRow * gridWidth
                 + Gemm.roundUp(rows * gridWidth, Gemm.NR) <= inputLength;
     }

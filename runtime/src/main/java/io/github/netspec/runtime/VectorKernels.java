@@ -245,8 +245,8 @@ final class VectorKernels {
      * {@code to[toOffset + i] = min(max(from[fromOffset + i], low), high)} for {@code i < count}: a short row of
      * a small output copied and clamped (relu, relu6, or nothing with infinite bounds) in one pass, where
      * {@code System.arraycopy} and then the activation cost more than the arithmetic (MnistNet's 28-float rows:
-     * a third of its convolution's time). The ranges must not overlap: a last partial vector moves back and
-     * does some values twice. NaN stays NaN.
+     * a third of its convolution's time). The ranges must not overlap unless they are the same range: a last
+     * partial vector moves back and does some values twice. NaN stays NaN.
      */
     static void copyClamped(float[] from, int fromOffset, float[] to, int toOffset, int count, float low, float high) {
         if (count < L) {
@@ -263,12 +263,7 @@ final class VectorKernels {
 
     /** {@code x[i] = min(max(x[i], low), high)} over {@code [from, to)}; NaN stays NaN. */
     static void clamp(float[] x, int from, int to, float low, float high) {
-        int i = from;
-        for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
-            FloatVector.fromArray(S, x, i).max(low).min(high).intoArray(x, i);
-        }
-        for (; i < to; i++) {
-            x[i] = Math.min(Math.max(x[i], low), high);
-        }
+        // In place is the one overlap copyClamped allows: clamping a value twice changes nothing.
+        copyClamped(x, from, x, from, to - from, low, high);
     }
 }
