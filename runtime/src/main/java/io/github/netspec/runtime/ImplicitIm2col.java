@@ -1,20 +1,32 @@
 package io.github.netspec.runtime;
 
+import java.util.Arrays;
+
 /**
- * The im2col matrix of a zero-padded convolution, read where it already lies instead of written out.
+ * The im2col matrix of a zero-padded convolution, read from copies of the input laid out so that each of its
+ * rows is one contiguous run, instead of written out.
  *
- * <p>Copy one group's input, zero-padded, into <em>phase planes</em>: for a stride of (sh, sw), phase (py, px)
- * row q column x holds the input at row {@code q·sh + py - padTop}, column {@code x·sw + px - padLeft} (0 in
- * the padding). Lay the output out on a <em>grid</em> of {@link #gridWidth} = outWidth + reach columns per row,
- * the reach columns at the end of each row being junk that is computed and thrown away. Then, for tap (c, ky,
- * kx), output grid column {@code n = oy·gridWidth + ox} reads phase {@code ((ky·dh) % sh, (kx·dw) % sw)} of
- * channel c at {@code n + (ky·dh / sh)·gridWidth + kx·dw / sw}: im2col row k is one contiguous run of the
- * planes, starting at {@link #rowStarts}{@code [k]}. The GEMM tile reads B straight from there.
- *
- * <p>Writing im2col out copies each input value about kernel-area times, in runs as short as a tile; this
- * copies it about once, in whole rows, and a 1×1 convolution at stride 1 without padding reads its input
- * without copying it at all. The price is the junk columns: {@code reach / gridWidth} of the work, 3% for a
- * 3×3 convolution on 56×56, 22% on 7×7 (where rounding 49 columns up to whole tiles wastes as much anyway).
+ * <p>im2col row k, for input channel c and kernel tap (ky, kx), holds at output pixel (oy, ox) the input at
+ * row {@code oy·sh + ky·dh - padTop} and column {@code ox·sw + kx·dw - padLeft}, or 0 in the padding. Split
+ * {@code ky·dh} into a row phase {@code py = ky·dh % sh} and a row shift {@code ky·dh / sh}. For each channel
+ * and row phase, copy the input rows a block of output rows reads into <em>planes</em> of {@link #gridWidth}
+ * columns, laid out in one of two ways:
+ * <ul>
+ *   <li><b>One plane per kernel column</b> ({@code shifted}): plane kx, row q, column x holds the input at row
+ *   {@code (firstRow + q)·sh + py - padTop} and column {@code x·sw + kx·dw - padLeft}, or 0 outside the input.
+ *   The grid is the output itself, {@code gridWidth = outWidth}: tiles can store straight into the output and
+ *   nothing is computed to be thrown away. Each input value is copied about kernel-width times; at stride 1,
+ *   where input and output are equally wide, a plane is the input shifted by a column, copied in one piece
+ *   with a column or two zeroed per row.
+ *   <li><b>One plane per column phase</b>: plane px holds the input at column {@code x·sw + px - padLeft},
+ *   {@code gridWidth = outWidth + reach} where reach is the widest tap's shift; tap kx reads phase
+ *   {@code kx·dw % sw} from column {@code kx·dw / sw} on. Each input value is copied about once, and
+ *   neighbouring taps read overlapping runs, but reach columns a row are computed to be thrown away and the
+ *   output is copied out of a scratch grid.
+ * </ul>
+ * Either way output pixel (oy, ox) of tap (ky, kx) lies at grid column {@code n = oy·gridWidth + ox} of its
+ * plane, shifted by the tap: im2col row k is one run, starting at {@link #rowStarts}{@code [k]}, and the GEMM
+ * tile reads B straight from there.
  *
  * <p>Work is done in blocks of whole output rows, each copying the input rows it reads (its rows plus the
  * kernel's reach); {@link #maxRows} is sized so that a block's planes stay in L2 while every MR-row panel of
@@ -28,7 +40,9 @@ final class ImplicitIm2col {
     static final int GEMM_GRID_COLUMNS = 512;
 
     private final ConvGeometry g;
-    /** Output columns per grid row: the output's, plus the widest tap's reach. */
+    /** One plane per kernel column, as wide as the output; else one per column phase, with junk columns. */
+    private final boolean shifted;
+    /** Columns per grid row: the output's, plus in the phase layout the widest tap's shift. */
     final int gridWidth;
     /** Output rows of a block, for one thread; a team may use fewer. */
     final int maxRows;
@@ -36,28 +50,49 @@ final class ImplicitIm2col {
     final int[] rowStarts;
     /** Per im2col row k when the input is read in place: the start relative to the block's first column. */
     final int[] inPlaceStarts;
-    /** The phases (py, px) some tap reads; the others are never copied. */
+    /** The row phases py some tap reads; the others are never copied. */
     private final int[] phaseRows;
-    private final int[] phaseColumns;
-    /** Rows of one phase plane: a block's rows plus the kernel's reach in phase rows. */
+    /** Per plane of a channel's row phase, the input column its column 0 holds. */
+    private final int[] columnOffsets;
+    /** Per plane of a channel's row phase, the columns {@code [insideFrom, insideTo)} inside the input. */
+    private final int[] insideFrom;
+    private final int[] insideTo;
+    /** Rows of one plane: a block's rows plus the kernel's reach in phase rows. */
     private final int planeRows;
     private final int channelsPerGroup;
     /** 1×1 at stride 1 without padding: its own im2col, readable in place. */
     private final boolean pointwise;
+    /** Stride 1 and planes as wide as the input: a plane is one run of the input, shifted by a column. */
+    private final boolean copiesInOnePiece;
 
-    /** @param maxGridColumns the most grid columns a block may have, as its sums must fit somewhere */
-    ImplicitIm2col(ConvGeometry g, int maxGridColumns) {
+    /**
+     * @param shifted one plane per kernel column (else one per column phase, with junk columns)
+     * @param maxGridColumns the most grid columns a block may have, as its sums must fit somewhere
+     */
+    ImplicitIm2col(ConvGeometry g, boolean shifted, int maxGridColumns) {
         this.g = g;
+        this.shifted = shifted;
         int reachRows = (g.kernelHeight() - 1) * g.dilationHeight() / g.strideHeight();
         int reachColumns = (g.kernelWidth() - 1) * g.dilationWidth() / g.strideWidth();
-        this.gridWidth = g.outWidth() + reachColumns;
+        this.gridWidth = shifted ? g.outWidth() : g.outWidth() + reachColumns;
         this.channelsPerGroup = g.inChannels() / g.groups();
         this.pointwise = g.kernelHeight() == 1 && g.kernelWidth() == 1 && g.strideHeight() == 1
                 && g.strideWidth() == 1 && g.padTop() == 0 && g.padLeft() == 0;
+        this.copiesInOnePiece = g.strideHeight() == 1 && g.strideWidth() == 1 && gridWidth == g.inWidth();
         this.phaseRows = phasesUsed(g.kernelHeight(), g.dilationHeight(), g.strideHeight());
-        this.phaseColumns = phasesUsed(g.kernelWidth(), g.dilationWidth(), g.strideWidth());
-        int phaseCount = phaseRows.length * phaseColumns.length;
-        int rowsInBudget = PLANES_BUDGET / (channelsPerGroup * phaseCount * gridWidth) - reachRows;
+        int[] phaseColumns = phasesUsed(g.kernelWidth(), g.dilationWidth(), g.strideWidth());
+        this.columnOffsets = new int[shifted ? g.kernelWidth() : phaseColumns.length];
+        this.insideFrom = new int[columnOffsets.length];
+        this.insideTo = new int[columnOffsets.length];
+        for (int v = 0; v < columnOffsets.length; v++) {
+            int offset = (shifted ? v * g.dilationWidth() : phaseColumns[v]) - g.padLeft();
+            int stride = g.strideWidth();
+            columnOffsets[v] = offset;
+            insideFrom[v] = clamp(Math.floorDiv(-offset + stride - 1, stride), 0, gridWidth);
+            insideTo[v] = clamp(Math.floorDiv(g.inWidth() - 1 - offset, stride) + 1, insideFrom[v], gridWidth);
+        }
+        int planesPerChannel = phaseRows.length * columnOffsets.length;
+        int rowsInBudget = PLANES_BUDGET / (channelsPerGroup * planesPerChannel * gridWidth) - reachRows;
         this.maxRows = clamp(Math.min(rowsInBudget, maxGridColumns / gridWidth), 1, g.outHeight());
         this.planeRows = maxRows + reachRows;
         int kernelArea = g.kernelHeight() * g.kernelWidth();
@@ -69,10 +104,11 @@ final class ImplicitIm2col {
             int kx = k % g.kernelWidth();
             int tapRow = ky * g.dilationHeight();
             int tapColumn = kx * g.dilationWidth();
-            int phase = indexOf(phaseRows, tapRow % g.strideHeight()) * phaseColumns.length
-                    + indexOf(phaseColumns, tapColumn % g.strideWidth());
-            rowStarts[k] = (channel * phaseCount + phase) * planeSize()
-                    + tapRow / g.strideHeight() * gridWidth + tapColumn / g.strideWidth();
+            int column = shifted ? kx : indexOf(phaseColumns, tapColumn % g.strideWidth());
+            int plane = (channel * phaseRows.length + indexOf(phaseRows, tapRow % g.strideHeight()))
+                    * columnOffsets.length + column;
+            rowStarts[k] = plane * planeSize() + tapRow / g.strideHeight() * gridWidth
+                    + (shifted ? 0 : tapColumn / g.strideWidth());
             inPlaceStarts[k] = channel * g.inHeight() * g.inWidth();
         }
     }
@@ -115,11 +151,12 @@ final class ImplicitIm2col {
     }
 
     /**
-     * Floats of the planes of one block, plus slack: the last tile of a block reads up to a tile and the
-     * widest tap's reach past the last plane, into columns whose sums are thrown away.
+     * Floats of the planes of one block, plus slack: the last tile of a block reads up to a tile and the widest
+     * tap's shift past the last plane, into columns whose sums are thrown away, and a vector copy may write a
+     * vector past it.
      */
     int planesSize() {
-        return channelsPerGroup * phaseRows.length * phaseColumns.length * planeSize() + gridWidth + Gemm.NR;
+        return channelsPerGroup * phaseRows.length * columnOffsets.length * planeSize() + gridWidth + Gemm.NR;
     }
 
     /**
@@ -132,8 +169,8 @@ final class ImplicitIm2col {
     }
 
     /**
-     * Copies the phase planes that output rows {@code [firstRow, firstRow + rows)} read, of the group whose
-     * first input channel starts at {@code in[input]}, to {@code planes[0 ..]}.
+     * Copies the planes that output rows {@code [firstRow, firstRow + rows)} read, of the group whose first
+     * input channel starts at {@code in[input]}, to {@code planes[0 ..]}.
      */
     void copyPlanes(float[] in, int input, int firstRow, int rows, float[] planes) {
         int copiedRows = rows + planeRows - maxRows;
@@ -141,16 +178,11 @@ final class ImplicitIm2col {
         int target = 0;
         for (int channel = 0; channel < channelsPerGroup; channel++) {
             for (int py : phaseRows) {
-                for (int px : phaseColumns) {
-                    int plane = target;
-                    for (int q = 0; q < copiedRows; q++) {
-                        int iy = (firstRow + q) * g.strideHeight() + py - g.padTop();
-                        int row = plane + q * gridWidth;
-                        if (iy < 0 || iy >= g.inHeight()) {
-                            java.util.Arrays.fill(planes, row, row + gridWidth, 0f);
-                        } else {
-                            copyRow(in, input + channel * inPlane + iy * g.inWidth(), px - g.padLeft(), planes, row);
-                        }
+                for (int column = 0; column < columnOffsets.length; column++) {
+                    if (copiesInOnePiece) {
+                        copyInOnePiece(in, input + channel * inPlane, firstRow, copiedRows, column, planes, target);
+                    } else {
+                        copyByRows(in, input + channel * inPlane, firstRow, copiedRows, py, column, planes, target);
                     }
                     target += planeSize();
                 }
@@ -158,28 +190,83 @@ final class ImplicitIm2col {
         }
     }
 
+    /** The input row plane row q of row phase py holds; outside {@code [0, inHeight)} it is padding. */
+    private int inputRow(int firstRow, int q, int py) {
+        return (firstRow + q) * g.strideHeight() + py - g.padTop();
+    }
+
     /**
-     * Grid column x of one phase row: the input at column {@code x·stride + shift}, or 0 in the padding. The
-     * padding at either end is a column or two, zeroed in a loop: a call to {@code Arrays.fill} for each cost
-     * more than the copy itself on small planes.
+     * One plane at stride 1 where a plane row is as wide as an input row: the input rows it holds, shifted by the
+     * plane's column offset, are one run of the input. Copy it at once, then zero the columns the shift carried
+     * across row ends, and the padding rows.
      */
-    private void copyRow(float[] in, int inputRow, int shift, float[] planes, int row) {
-        int stride = g.strideWidth();
-        // The columns x whose input column x·stride + shift lies inside the row.
-        int lo = clamp(Math.floorDiv(-shift + stride - 1, stride), 0, gridWidth);
-        int hi = clamp(Math.floorDiv(g.inWidth() - 1 - shift, stride) + 1, lo, gridWidth);
-        for (int x = 0; x < lo; x++) {
-            planes[row + x] = 0f;
+    private void copyInOnePiece(float[] in, int channel, int firstRow, int copiedRows, int column, float[] planes,
+                                int plane) {
+        int width = gridWidth;
+        // The plane rows [inFrom, inTo) hold input rows; the rest are padding.
+        int inFrom = clamp(g.padTop() - firstRow, 0, copiedRows);
+        int inTo = clamp(g.inHeight() + g.padTop() - firstRow, inFrom, copiedRows);
+        Arrays.fill(planes, plane, plane + inFrom * width, 0f);
+        Arrays.fill(planes, plane + inTo * width, plane + copiedRows * width, 0f);
+        int lo = insideFrom[column];
+        int hi = insideTo[column];
+        if (inTo == inFrom) {
+            return;
         }
-        if (stride == 1 && hi > lo) { // with nothing to copy, the source index may lie outside the input
-            System.arraycopy(in, inputRow + shift + lo, planes, row + lo, hi - lo);
-        } else {
-            for (int x = lo; x < hi; x++) {
-                planes[row + x] = in[inputRow + x * stride + shift];
+        if (hi <= lo) { // a shift of a whole row or more: every column is padding
+            Arrays.fill(planes, plane + inFrom * width, plane + inTo * width, 0f);
+            return;
+        }
+        // Plane column x of a row is input column x + offset: row after row, one run. Its first lo and last
+        // width - hi values lie outside their row (and maybe outside the array), so they are not read.
+        int first = plane + inFrom * width;
+        int source = channel + inputRow(firstRow, inFrom, 0) * g.inWidth() + columnOffsets[column];
+        int run = (inTo - inFrom) * width;
+        System.arraycopy(in, source + lo, planes, first + lo, run - lo - (width - hi));
+        for (int row = first; row < first + run; row += width) {
+            for (int x = 0; x < lo; x++) {
+                planes[row + x] = 0f;
+            }
+            for (int x = hi; x < width; x++) {
+                planes[row + x] = 0f;
             }
         }
-        for (int x = hi; x < gridWidth; x++) {
-            planes[row + x] = 0f;
+    }
+
+    /**
+     * One plane, a row at a time: plane column x is the input at column {@code x·sw + offset}, or 0 in the
+     * padding. The padding at either end of a row is a column or two, zeroed in a loop (an {@code Arrays.fill}
+     * call for each cost more than the copy on small planes), and after the copy, which on the Vector API may
+     * spill past the row into the padding, the next row (rewritten later) or the slack after the planes.
+     */
+    private void copyByRows(float[] in, int channel, int firstRow, int copiedRows, int py, int column,
+                            float[] planes, int plane) {
+        int stride = g.strideWidth();
+        int lo = insideFrom[column];
+        int hi = insideTo[column];
+        for (int q = 0; q < copiedRows; q++) {
+            int iy = inputRow(firstRow, q, py);
+            int row = plane + q * gridWidth;
+            if (iy < 0 || iy >= g.inHeight() || hi <= lo) {
+                Arrays.fill(planes, row, row + gridWidth, 0f);
+                continue;
+            }
+            int source = channel + iy * g.inWidth() + lo * stride + columnOffsets[column];
+            if (Simd.VECTOR && stride <= 2) {
+                VectorKernels.copyStrided(in, source, stride, planes, row + lo, hi - lo);
+            } else if (stride == 1) {
+                System.arraycopy(in, source, planes, row + lo, hi - lo);
+            } else {
+                for (int x = lo; x < hi; x++) {
+                    planes[row + x] = in[source + (x - lo) * stride];
+                }
+            }
+            for (int x = 0; x < lo; x++) {
+                planes[row + x] = 0f;
+            }
+            for (int x = hi; x < gridWidth; x++) {
+                planes[row + x] = 0f;
+            }
         }
     }
 }

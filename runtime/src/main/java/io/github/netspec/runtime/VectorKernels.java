@@ -171,13 +171,14 @@ final class VectorKernels {
     }
 
     /**
-     * A depthwise convolution over the flat output grid of {@link ImplicitIm2col}: grid column n is
-     * {@code bias + Σt w[filter + t]·planes[tapStarts[t] + n]} over the taps t, for {@code 0 <= n < count}
-     * rounded up to a vector (the planes and {@code sums} have room for that). Four vectors of columns at a time
-     * keep four FMA chains in flight; the taps run in (ky, kx) order, as PyTorch sums them.
+     * A depthwise convolution over {@link ImplicitIm2col}'s planes: output n is {@code bias + Σt w[filter + t]
+     * ·planes[tapStarts[t] + n]} over the taps t, for {@code 0 <= n < count}, written to {@code out[output + n]}.
+     * Four vectors at a time keep four FMA chains in flight; the taps run in (ky, kx) order, as PyTorch sums
+     * them. The last partial vector moves back to end at {@code count}, redoing a few outputs, so nothing is
+     * written past it; only a count under one vector writes a whole vector (the caller's room).
      */
-    static void depthwiseGrid(float[] planes, int[] tapStarts, float[] w, int filter, float bias, float[] sums,
-                              int sumsOffset, int count) {
+    static void depthwiseGrid(float[] planes, int[] tapStarts, float[] w, int filter, float bias, float[] out,
+                              int output, int count) {
         int n = 0;
         for (; n + 4 * L <= count; n += 4 * L) {
             FloatVector s0 = FloatVector.broadcast(S, bias);
@@ -192,17 +193,18 @@ final class VectorKernels {
                 s2 = weight.fma(FloatVector.fromArray(S, planes, source + 2 * L), s2);
                 s3 = weight.fma(FloatVector.fromArray(S, planes, source + 3 * L), s3);
             }
-            s0.intoArray(sums, sumsOffset + n);
-            s1.intoArray(sums, sumsOffset + n + L);
-            s2.intoArray(sums, sumsOffset + n + 2 * L);
-            s3.intoArray(sums, sumsOffset + n + 3 * L);
+            s0.intoArray(out, output + n);
+            s1.intoArray(out, output + n + L);
+            s2.intoArray(out, output + n + 2 * L);
+            s3.intoArray(out, output + n + 3 * L);
         }
         for (; n < count; n += L) {
+            int at = count >= L ? Math.min(n, count - L) : n;
             FloatVector sum = FloatVector.broadcast(S, bias);
             for (int t = 0; t < tapStarts.length; t++) {
-                sum = FloatVector.broadcast(S, w[filter + t]).fma(FloatVector.fromArray(S, planes, tapStarts[t] + n), sum);
+                sum = FloatVector.broadcast(S, w[filter + t]).fma(FloatVector.fromArray(S, planes, tapStarts[t] + at), sum);
             }
-            sum.intoArray(sums, sumsOffset + n);
+            sum.intoArray(out, output + at);
         }
     }
 
@@ -242,28 +244,50 @@ final class VectorKernels {
     }
 
     /**
-     * {@code to[toOffset + i] = min(max(from[fromOffset + i], low), high)} for {@code i < count}: a short row of
-     * a small output copied and clamped (relu, relu6, or nothing with infinite bounds) in one pass, where
-     * {@code System.arraycopy} and then the activation cost more than the arithmetic (MnistNet's 28-float rows:
-     * a third of its convolution's time). The ranges must not overlap unless they are the same range: a last
-     * partial vector moves back and does some values twice. NaN stays NaN.
+     * {@code to[toOffset + i] = from[fromOffset + i·stride]} for {@code i < count}, at stride 1 or 2: one row of
+     * a phase plane ({@link ImplicitIm2col}). Stride 2 takes the evens of two vectors, as {@link #max2x2Row}
+     * does; a scalar loop took about a nanosecond a float, most of a stride-2 depthwise layer's time. It may
+     * write up to a vector past {@code toOffset + count}, so the caller must have room there and write it
+     * afterwards. Reads may pass the run's end, but where a vector would pass {@code from}'s end it goes a float at
+     * a time.
      */
-    static void copyClamped(float[] from, int fromOffset, float[] to, int toOffset, int count, float low, float high) {
+    static void copyStrided(float[] from, int fromOffset, int stride, float[] to, int toOffset, int count) {
+        int i = 0;
+        for (; i < count; i += L) {
+            // A last partial step moves back when the run holds a whole vector; a shorter run spills.
+            int at = count >= L ? Math.min(i, count - L) : i;
+            int source = fromOffset + at * stride;
+            if (source + stride * L > from.length) {
+                break;
+            }
+            FloatVector first = FloatVector.fromArray(S, from, source);
+            if (stride == 1) {
+                first.intoArray(to, toOffset + at);
+            } else {
+                FloatVector second = FloatVector.fromArray(S, from, source + L);
+                first.rearrange(EVENS).blend(second.rearrange(EVENS), UPPER_HALF).intoArray(to, toOffset + at);
+            }
+        }
+        for (; i < count; i++) {
+            to[toOffset + i] = from[fromOffset + i * stride];
+        }
+    }
+
+    /**
+     * {@code x[i] = min(max(x[i], low), high)} over {@code [from, to)}: relu, relu6. A last partial vector
+     * moves back and clamps some values twice, which changes nothing. NaN stays NaN.
+     */
+    static void clamp(float[] x, int from, int to, float low, float high) {
+        int count = to - from;
         if (count < L) {
-            for (int i = 0; i < count; i++) {
-                to[toOffset + i] = Math.min(Math.max(from[fromOffset + i], low), high);
+            for (int i = from; i < to; i++) {
+                x[i] = Math.min(Math.max(x[i], low), high);
             }
             return;
         }
         for (int i = 0; i < count; i += L) {
-            int at = Math.min(i, count - L);
-            FloatVector.fromArray(S, from, fromOffset + at).max(low).min(high).intoArray(to, toOffset + at);
+            int at = from + Math.min(i, count - L);
+            FloatVector.fromArray(S, x, at).max(low).min(high).intoArray(x, at);
         }
-    }
-
-    /** {@code x[i] = min(max(x[i], low), high)} over {@code [from, to)}; NaN stays NaN. */
-    static void clamp(float[] x, int from, int to, float low, float high) {
-        // In place is the one overlap copyClamped allows: clamping a value twice changes nothing.
-        copyClamped(x, from, x, from, to - from, low, high);
     }
 }

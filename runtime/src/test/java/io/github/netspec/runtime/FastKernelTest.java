@@ -80,8 +80,17 @@ class FastKernelTest {
                 conv(20, 8, 8, 12, 1, 1, 0, 1, 1),
                 // 1x1 at stride 2, ResNet's downsample: one phase plane of four
                 conv(16, 10, 10, 12, 1, 2, 0, 1, 1),
-                // depthwise on a plane too large for one block of phase planes: two blocks of rows
-                conv(2, 260, 260, 2, 3, 1, 1, 1, 2));
+                // depthwise on a plane too large for one block of planes: two blocks of rows
+                conv(2, 260, 260, 2, 3, 1, 1, 1, 2),
+                // no padding, depth 144: phase planes as wide as the input rows, copied in one piece
+                conv(16, 9, 11, 10, 3, 1, 0, 1, 1),
+                // no padding, depth 27: a plane per kernel column, narrower than the input rows
+                conv(3, 9, 11, 5, 3, 1, 0, 1, 1),
+                // a 5x5 kernel on 2-wide rows: the outer kernel columns fall wholly in the padding
+                conv(2, 6, 2, 3, 5, 1, 2, 1, 1),
+                // depthwise outputs under one vector, at stride 1 and at stride 2
+                conv(4, 2, 2, 4, 3, 1, 1, 1, 4),
+                conv(4, 3, 3, 4, 3, 2, 1, 1, 4));
     }
 
     private static ConvGeometry conv(int inC, int h, int w, int outC, int k, int stride, int pad, int dilation, int groups) {
