@@ -473,16 +473,18 @@ public final class ConvKernel implements TaskKernel {
             boolean direct = implicit.gridWidth == g.outWidth() && (!Simd.VECTOR || gridColumns >= VectorKernels.LANES);
             float[] target = direct ? out : floats;
             int targetOffset = direct ? at : sumsOffset();
+            boolean clamped = Simd.VECTOR && direct && isClamp(activation);
             if (Simd.VECTOR) {
                 VectorKernels.depthwiseGrid(floats, implicit.rowStarts, weights, filter, bias[channel], target,
-                        targetOffset, gridColumns);
+                        targetOffset, gridColumns, clamped ? 0f : Float.NEGATIVE_INFINITY,
+                        clamped && activation == Activation.RELU6 ? 6f : Float.POSITIVE_INFINITY);
             } else {
                 scalarDepthwiseGrid(filter, bias[channel], gridColumns, scratch, target, targetOffset);
             }
-            if (direct) {
-                activation.apply(out, at, at + gridColumns, alpha);
-            } else {
+            if (!direct) {
                 copyOut(floats, sumsOffset(), sumsWidth(), 1, 0, rows, out, at);
+            } else if (!clamped) {
+                activation.apply(out, at, at + gridColumns, alpha);
             }
         }
     }
@@ -508,6 +510,11 @@ public final class ConvKernel implements TaskKernel {
             }
             System.arraycopy(sums[0], 0, out, output + n0, width);
         }
+    }
+
+    /** Relu and relu6: a clamp the depthwise kernel applies as it stores. */
+    private static boolean isClamp(Activation activation) {
+        return activation == Activation.RELU || activation == Activation.RELU6;
     }
 
     // ---- direct ------------------------------------------------------------------------------------------------

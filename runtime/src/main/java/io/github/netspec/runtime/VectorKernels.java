@@ -172,13 +172,15 @@ final class VectorKernels {
 
     /**
      * A depthwise convolution over {@link ImplicitIm2col}'s planes: output n is {@code bias + Σt w[filter + t]
-     * ·planes[tapStarts[t] + n]} over the taps t, for {@code 0 <= n < count}, written to {@code out[output + n]}.
+     * ·planes[tapStarts[t] + n]} over the taps t, for {@code 0 <= n < count}, clamped to {@code [low, high]}
+     * (relu, relu6, or nothing with infinite bounds; NaN stays NaN) and written to {@code out[output + n]}.
+     * With four sums live, unlike {@link #tile}'s twelve, the clamp costs a few instructions, not registers.
      * Four vectors at a time keep four FMA chains in flight; the taps run in (ky, kx) order, as PyTorch sums
      * them. The last partial vector moves back to end at {@code count}, redoing a few outputs, so nothing is
      * written past it; only a count under one vector writes a whole vector (the caller's room).
      */
     static void depthwiseGrid(float[] planes, int[] tapStarts, float[] w, int filter, float bias, float[] out,
-                              int output, int count) {
+                              int output, int count, float low, float high) {
         int n = 0;
         for (; n + 4 * L <= count; n += 4 * L) {
             FloatVector s0 = FloatVector.broadcast(S, bias);
@@ -193,10 +195,10 @@ final class VectorKernels {
                 s2 = weight.fma(FloatVector.fromArray(S, planes, source + 2 * L), s2);
                 s3 = weight.fma(FloatVector.fromArray(S, planes, source + 3 * L), s3);
             }
-            s0.intoArray(out, output + n);
-            s1.intoArray(out, output + n + L);
-            s2.intoArray(out, output + n + 2 * L);
-            s3.intoArray(out, output + n + 3 * L);
+            s0.max(low).min(high).intoArray(out, output + n);
+            s1.max(low).min(high).intoArray(out, output + n + L);
+            s2.max(low).min(high).intoArray(out, output + n + 2 * L);
+            s3.max(low).min(high).intoArray(out, output + n + 3 * L);
         }
         for (; n < count; n += L) {
             int at = count >= L ? Math.min(n, count - L) : n;
@@ -204,7 +206,7 @@ final class VectorKernels {
             for (int t = 0; t < tapStarts.length; t++) {
                 sum = FloatVector.broadcast(S, w[filter + t]).fma(FloatVector.fromArray(S, planes, tapStarts[t] + at), sum);
             }
-            sum.intoArray(out, output + at);
+            sum.max(low).min(high).intoArray(out, output + at);
         }
     }
 
