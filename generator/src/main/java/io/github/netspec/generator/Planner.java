@@ -23,7 +23,10 @@ import java.util.Set;
  *   <li>a batchnorm that only reads a convolution's output, which nothing else reads: folded into that
  *       convolution's weights at load time</li>
  *   <li>an element-wise activation (the layer's own {@code activation=}, or a standalone one that alone reads
- *       it) after a convolution or dense layer: applied by that kernel as it writes</li>
+ *       it) after a convolution or dense layer: applied by that kernel as it writes; but when a max pooling
+ *       alone reads the result and the activation never decreases (relu, relu6, sigmoid, tanh, leaky_relu and
+ *       elu with alpha ≥ 0), applied in place to the pooling's output instead, to a quarter of the values or
+ *       fewer. {@code max(f(a), f(b)) = f(max(a, b))} exactly for such an f, NaN included.</li>
  *   <li>a standalone activation, batchnorm or add whose (first) input nobody reads afterwards: in place</li>
  *   <li>flatten and dropout: no step; the output is the input buffer under a new shape</li>
  * </ul>
@@ -38,6 +41,10 @@ public final class Planner {
     /** Nodes computed by an earlier step they were fused into. */
     private final Set<Integer> fused = new HashSet<>();
     private final List<Plan.Step> steps = new ArrayList<>();
+    /** Max pooling nodes that apply the activation of the convolution they read, by node id. */
+    private final Map<Integer, SunkActivation> sunkActivations = new HashMap<>();
+
+    private record SunkActivation(Activation activation, double alpha) {}
 
     private Planner(CheckedNetwork network) {
         this.network = network;
@@ -108,7 +115,13 @@ public final class Planner {
                     height(pool.kernel(), 1), last(pool.kernel()),
                     height(pool.stride(), 1), last(pool.stride()),
                     height(pool.padding(), 0), last(pool.padding()));
-            steps.add(new Plan.PoolStep(List.of(node), constant(node.name()), geometry, pool.max(), in, newBuffer(node)));
+            Buffer out = newBuffer(node);
+            steps.add(new Plan.PoolStep(List.of(node), constant(node.name()), geometry, pool.max(), in, out));
+            SunkActivation sunk = sunkActivations.get(node.id());
+            if (sunk != null) {
+                steps.add(new Plan.ActivationStep(List.of(node), sunk.activation(), sunk.alpha(),
+                        node.shape().channels(), (int) node.shape().spatialSize(), out, out));
+            }
         } else if (op instanceof LayerOp.GlobalPool global) {
             steps.add(new Plan.GlobalPoolStep(List.of(node), global.max(), inShape.channels(),
                     (int) inShape.spatialSize(), in, newBuffer(node)));
@@ -151,6 +164,11 @@ public final class Planner {
                 alpha = elementwise.alpha();
                 computed.add(next);
             }
+        }
+        Node pool = soleReader(computed.get(computed.size() - 1));
+        if (pool != null && pool.op() instanceof LayerOp.Pool p && p.max() && neverDecreases(activation, alpha)) {
+            sunkActivations.put(pool.id(), new SunkActivation(activation, alpha));
+            activation = Activation.NONE;
         }
         Buffer out = fuse(computed);
         boolean softmax = activation == Activation.SOFTMAX;
@@ -210,6 +228,18 @@ public final class Planner {
         if (softmax) {
             steps.add(softmax(node, out));
         }
+    }
+
+    /**
+     * Whether {@code a <= b} implies {@code f(a) <= f(b)}, so that f commutes with max pooling. Not gelu, silu or
+     * hardswish, which dip below zero before rising.
+     */
+    private static boolean neverDecreases(Activation activation, double alpha) {
+        return switch (activation) {
+            case RELU, RELU6, SIGMOID, TANH -> true;
+            case LEAKY_RELU, ELU -> alpha >= 0;
+            default -> false;
+        };
     }
 
     /** The element-wise activation {@code node} applies, if a kernel can apply it as it writes; else null. */

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Fusion and buffer placement: what the planner may merge, and that the arena never overlaps live tensors. */
@@ -59,6 +60,46 @@ class PlannerTest {
         Plan.ConvStep conv = (Plan.ConvStep) plan.steps().get(0);
         assertEquals(null, conv.norm(), "c is read by bn and by add, so bn cannot be folded into it");
         assertTrue(plan.steps().get(1) instanceof Plan.BatchNormStep);
+    }
+
+    @Test
+    void anActivationThatNeverDecreasesMovesPastMaxPooling() {
+        Plan plan = plan("""
+                network N {
+                    input [3, 8, 8]
+                    c: conv2d(4, 3, padding=same)
+                    bn: batchnorm
+                    relu6
+                    maxpool(2)
+                    flatten
+                }
+                """);
+        Plan.ConvStep conv = (Plan.ConvStep) plan.steps().get(0);
+        assertEquals(Activation.NONE, conv.activation(), "relu6 runs on the pooled values, a quarter as many");
+        assertNotNull(conv.norm(), "batch norm still folded");
+        Plan.PoolStep pool = (Plan.PoolStep) plan.steps().get(1);
+        Plan.ActivationStep relu6 = (Plan.ActivationStep) plan.steps().get(2);
+        assertEquals(Activation.RELU6, relu6.activation());
+        assertEquals(pool.out(), relu6.in());
+        assertEquals(pool.out(), relu6.out());
+        assertEquals(3, plan.steps().size(), plan.steps().toString());
+    }
+
+    @ParameterizedTest
+    @MethodSource("activationsBeforePooling")
+    void anActivationStaysInTheConvolutionUnlessMaxPoolingAloneFollowsAndItNeverDecreases(String layers,
+                                                                                      Activation expected) {
+        Plan plan = plan("network N {\n input [3, 8, 8]\n c: conv2d(4, 3, padding=same)\n" + layers + "\n}");
+        assertEquals(expected, ((Plan.ConvStep) plan.steps().get(0)).activation(), layers);
+    }
+
+    static Stream<Arguments> activationsBeforePooling() {
+        return Stream.of(
+                // gelu dips below zero before rising: max(gelu(-0.5), gelu(-3)) is not gelu(-0.5)
+                Arguments.of("gelu\n maxpool(2)", Activation.GELU),
+                Arguments.of("relu\n avgpool(2)", Activation.RELU),
+                Arguments.of("leaky_relu(alpha=-0.5)\n maxpool(2)", Activation.LEAKY_RELU),
+                Arguments.of("tanh\n maxpool(2)", Activation.NONE));
     }
 
     @Test
