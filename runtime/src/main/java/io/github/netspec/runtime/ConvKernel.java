@@ -25,8 +25,8 @@ public final class ConvKernel implements TaskKernel {
 
     /**
      * How this JVM runs the algorithm. Depthwise layers run over {@link ImplicitIm2col}'s planes, a block of
-     * output rows at once, on both paths. The Vector API GEMM reads im2col in place; the scalar one writes it out as row arrays,
-     * which HotSpot's auto-vectorizer needs.
+     * output rows at once, on both paths. The Vector API GEMM reads im2col in place; the scalar one writes it
+     * out as row arrays, which HotSpot's auto-vectorizer needs.
      */
     private enum Path { IMPLICIT_GEMM, IMPLICIT_DEPTHWISE, IM2COL_GEMM, DIRECT }
 
@@ -35,9 +35,10 @@ public final class ConvKernel implements TaskKernel {
      * where copying the output out of a grid with junk columns costs more than reading three times the planes.
      * Measured side by side on one core (Zen 3): MnistNet's 3×3 convolution (depth 9) ran 25% faster with
      * shifted planes; ResNet-18's 3×3 layers (depth 576 and more) 2–10% slower, their tiles' B no longer
-     * sharing cache lines between neighbouring taps. Depthwise layers use shifted planes at stride 1 (10–40%
-     * faster on MobileNetV2's); at stride 2 a plane per kernel column copies half again as much as the four
-     * phase planes, and copying is most of such a layer.
+     * sharing cache lines between neighbouring taps. Depthwise layers use shifted planes at stride 1: of
+     * MobileNetV2's, the 7×7 ones ran 30–40% faster and the 56×56 one 7–10%, the 112×112 one 9% slower. At
+     * stride 2 a plane per kernel column copies half again as much as the four phase planes, and copying is
+     * most of such a layer.
      */
     private static final int SHIFTED_PLANES_DEPTH = 128;
 
@@ -70,7 +71,8 @@ public final class ConvKernel implements TaskKernel {
         this.columns = g.outHeight() * g.outWidth();
         this.path = pathFor(algorithm);
         this.implicit = switch (path) {
-            case IMPLICIT_GEMM -> new ImplicitIm2col(g, depth < SHIFTED_PLANES_DEPTH, ImplicitIm2col.GEMM_GRID_COLUMNS);
+            case IMPLICIT_GEMM ->
+                    new ImplicitIm2col(g, depth < SHIFTED_PLANES_DEPTH, ImplicitIm2col.GEMM_GRID_COLUMNS);
             case IMPLICIT_DEPTHWISE -> new ImplicitIm2col(g, g.strideWidth() == 1, Integer.MAX_VALUE);
             case IM2COL_GEMM, DIRECT -> null;
         };
@@ -345,8 +347,8 @@ public final class ConvKernel implements TaskKernel {
 
     /**
      * The rows of sums a panel (or a depthwise channel) left in the scratch to its channels' output rows of the
-     * block, less the grid's junk columns, and the activation over those output rows. Grid columns before {@code stored} are in the
-     * output already (where grid and output columns coincide).
+     * block, less the grid's junk columns, and the activation over those output rows. Grid columns before
+     * {@code stored} are in the output already (where grid and output columns coincide).
      */
     private void copyOut(float[] floats, int sums, int sumsWidth, int tileRows, int stored, int outRows,
                          float[] out, int output) {
@@ -470,7 +472,8 @@ public final class ConvKernel implements TaskKernel {
             implicit.copyPlanes(in, plane, firstRow, rows, floats);
             // The kernels write whole vectors, so a grid under one vector, or with junk columns, goes through
             // the scratch.
-            boolean direct = implicit.gridWidth == g.outWidth() && (!Simd.VECTOR || gridColumns >= VectorKernels.LANES);
+            boolean direct = implicit.gridWidth == g.outWidth()
+                    && (!Simd.VECTOR || gridColumns >= VectorKernels.LANES);
             float[] target = direct ? out : floats;
             int targetOffset = direct ? at : sumsOffset();
             boolean clamped = Simd.VECTOR && direct && isClamp(activation);

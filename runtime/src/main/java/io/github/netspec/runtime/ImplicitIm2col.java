@@ -40,8 +40,6 @@ final class ImplicitIm2col {
     static final int GEMM_GRID_COLUMNS = 512;
 
     private final ConvGeometry g;
-    /** One plane per kernel column, as wide as the output; else one per column phase, with junk columns. */
-    private final boolean shifted;
     /** Columns per grid row: the output's, plus in the phase layout the widest tap's shift. */
     final int gridWidth;
     /** Output rows of a block, for one thread; a team may use fewer. */
@@ -71,7 +69,6 @@ final class ImplicitIm2col {
      */
     ImplicitIm2col(ConvGeometry g, boolean shifted, int maxGridColumns) {
         this.g = g;
-        this.shifted = shifted;
         int reachRows = (g.kernelHeight() - 1) * g.dilationHeight() / g.strideHeight();
         int reachColumns = (g.kernelWidth() - 1) * g.dilationWidth() / g.strideWidth();
         this.gridWidth = shifted ? g.outWidth() : g.outWidth() + reachColumns;

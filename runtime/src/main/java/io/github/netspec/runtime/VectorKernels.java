@@ -204,7 +204,8 @@ final class VectorKernels {
             int at = count >= L ? Math.min(n, count - L) : n;
             FloatVector sum = FloatVector.broadcast(S, bias);
             for (int t = 0; t < tapStarts.length; t++) {
-                sum = FloatVector.broadcast(S, w[filter + t]).fma(FloatVector.fromArray(S, planes, tapStarts[t] + at), sum);
+                FloatVector weight = FloatVector.broadcast(S, w[filter + t]);
+                sum = weight.fma(FloatVector.fromArray(S, planes, tapStarts[t] + at), sum);
             }
             sum.max(low).min(high).intoArray(out, output + at);
         }
@@ -250,8 +251,8 @@ final class VectorKernels {
      * a phase plane ({@link ImplicitIm2col}). Stride 2 takes the evens of two vectors, as {@link #max2x2Row}
      * does; a scalar loop took about a nanosecond a float, most of a stride-2 depthwise layer's time. It may
      * write up to a vector past {@code toOffset + count}, so the caller must have room there and write it
-     * afterwards. Reads may pass the run's end, but where a vector would pass {@code from}'s end it goes a float at
-     * a time.
+     * afterwards. Reads may pass the run's end, but where a vector would pass {@code from}'s end it goes a
+     * float at a time.
      */
     static void copyStrided(float[] from, int fromOffset, int stride, float[] to, int toOffset, int count) {
         int i = 0;
