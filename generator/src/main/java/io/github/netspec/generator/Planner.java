@@ -24,8 +24,8 @@ import java.util.Set;
  *       convolution's weights at load time</li>
  *   <li>an element-wise activation (the layer's own {@code activation=}, or a standalone one that alone reads
  *       it) after a convolution or dense layer: applied by that kernel as it writes; but when a max pooling
- *       alone reads the result and the activation never decreases (relu, relu6, sigmoid, tanh, leaky_relu and
- *       elu with alpha ≥ 0), applied in place to the pooling's output instead, to a quarter of the values or
+ *       alone reads the result and the activation never decreases (relu, relu6, sigmoid, tanh, leaky_relu with
+ *       alpha > 0, elu with alpha ≥ 0), applied in place to the pooling's output instead, to a quarter of the values or
  *       fewer. {@code max(f(a), f(b)) = f(max(a, b))} exactly for such an f, NaN included.</li>
  *   <li>a standalone activation, batchnorm or add whose (first) input nobody reads afterwards: in place</li>
  *   <li>flatten and dropout: no step; the output is the input buffer under a new shape</li>
@@ -231,13 +231,15 @@ public final class Planner {
     }
 
     /**
-     * Whether {@code a <= b} implies {@code f(a) <= f(b)}, so that f commutes with max pooling. Not gelu, silu or
-     * hardswish, which dip below zero before rising.
+     * Whether {@code a <= b} implies {@code f(a) <= f(b)} for the runtime's kernels, so that f commutes with
+     * max pooling (the runtime's {@code ActivationOrderTest} checks it). Not gelu, silu or hardswish, which dip
+     * below zero before rising.
      */
     private static boolean neverDecreases(Activation activation, double alpha) {
         return switch (activation) {
             case RELU, RELU6, SIGMOID, TANH -> true;
-            case LEAKY_RELU, ELU -> alpha >= 0;
+            case LEAKY_RELU -> alpha > 0; // with alpha 0 it maps -∞ to 0·-∞ = NaN
+            case ELU -> alpha >= 0;
             default -> false;
         };
     }
