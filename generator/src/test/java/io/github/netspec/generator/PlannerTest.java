@@ -99,7 +99,7 @@ class PlannerTest {
                 Arguments.of("gelu\n maxpool(2)", Activation.GELU),
                 Arguments.of("relu\n avgpool(2)", Activation.RELU),
                 Arguments.of("leaky_relu(alpha=-0.5)\n maxpool(2)", Activation.LEAKY_RELU),
-                // leaky_relu(-∞) with alpha 0 is NaN, but -∞ < -1 and 0 = leaky_relu(-1)
+                // with alpha 0, f(-∞) = 0·-∞ = NaN: max(f(-∞), f(-1)) is NaN but f(max(-∞, -1)) is 0
                 Arguments.of("leaky_relu(alpha=0)\n maxpool(2)", Activation.LEAKY_RELU),
                 Arguments.of("elu(alpha=0)\n maxpool(2)", Activation.NONE),
                 Arguments.of("tanh\n maxpool(2)", Activation.NONE));
