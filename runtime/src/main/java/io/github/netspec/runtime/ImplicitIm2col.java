@@ -221,20 +221,14 @@ final class ImplicitIm2col {
         int run = (inTo - inFrom) * width;
         System.arraycopy(in, source + lo, planes, first + lo, run - lo - (width - hi));
         for (int row = first; row < first + run; row += width) {
-            for (int x = 0; x < lo; x++) {
-                planes[row + x] = 0f;
-            }
-            for (int x = hi; x < width; x++) {
-                planes[row + x] = 0f;
-            }
+            zeroPadding(planes, row, lo, hi);
         }
     }
 
     /**
      * One plane, a row at a time: plane column x is the input at column {@code x·sw + offset}, or 0 in the
-     * padding. The padding at either end of a row is a column or two, zeroed in a loop (an {@code Arrays.fill}
-     * call for each cost more than the copy on small planes), and after the copy, which on the Vector API may
-     * spill past the row into the padding, the next row (rewritten later) or the slack after the planes.
+     * padding. The padding is zeroed after the copy, which on the Vector API may spill past the row into the
+     * padding, the next row (rewritten later) or the slack after the planes.
      */
     private void copyByRows(float[] in, int channel, int firstRow, int copiedRows, int py, int column,
                             float[] planes, int plane) {
@@ -258,12 +252,20 @@ final class ImplicitIm2col {
                     planes[row + x] = in[source + (x - lo) * stride];
                 }
             }
-            for (int x = 0; x < lo; x++) {
-                planes[row + x] = 0f;
-            }
-            for (int x = hi; x < gridWidth; x++) {
-                planes[row + x] = 0f;
-            }
+            zeroPadding(planes, row, lo, hi);
+        }
+    }
+
+    /**
+     * Columns {@code [0, lo)} and {@code [hi, gridWidth)} of a plane row: a column or two, zeroed in a loop (an
+     * {@code Arrays.fill} call for each cost more than the copy on small planes).
+     */
+    private void zeroPadding(float[] planes, int row, int lo, int hi) {
+        for (int x = 0; x < lo; x++) {
+            planes[row + x] = 0f;
+        }
+        for (int x = hi; x < gridWidth; x++) {
+            planes[row + x] = 0f;
         }
     }
 }
