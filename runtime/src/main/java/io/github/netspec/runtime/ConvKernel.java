@@ -17,6 +17,11 @@ public final class ConvKernel implements TaskKernel {
     public enum Algorithm {
         /** im2col times MR-row weight panels ({@link Gemm}); 1×1 convolutions are the same with k = channels. */
         GEMM,
+        /**
+         * 3×3 at stride 1: Winograd's F(2×2, 3×3), 16 matrix products of transformed weights and input
+         * ({@link Winograd}); on the scalar path, the GEMM.
+         */
+        WINOGRAD,
         /** One input channel per group: a sliding window per channel (on the scalar path, a grouped GEMM). */
         DEPTHWISE,
         /** The plain loops of {@link Convolution}, for reflect, replicate and circular padding. */
@@ -25,17 +30,27 @@ public final class ConvKernel implements TaskKernel {
 
     /**
      * How this JVM runs the algorithm. Depthwise layers run over {@link ImplicitIm2col}'s planes, a block of
-     * output rows at once, on both paths. The Vector API GEMM reads im2col in place; the scalar one writes it
-     * out as row arrays, which HotSpot's auto-vectorizer needs.
+     * output rows at once, on both paths. The Vector API GEMM packs im2col from those planes a block at a
+     * time; the scalar one writes it out as row arrays, which HotSpot's auto-vectorizer needs. Winograd needs
+     * the Vector API; without it, those layers run the scalar GEMM.
      */
-    private enum Path { IMPLICIT_GEMM, IMPLICIT_DEPTHWISE, IM2COL_GEMM, DIRECT }
+    private enum Path { IMPLICIT_GEMM, WINOGRAD, IMPLICIT_DEPTHWISE, IM2COL_GEMM, DIRECT }
+
+    /**
+     * Channels in and out a layer needs for Winograd to pay. Per tile, its products take 16 multiply-adds for
+     * every pair of input and output channels, its transforms a few dozen additions for every input channel
+     * and every output channel; with few channels on one side (MnistNet's 1 → 32) the transforms are most of
+     * the work and little is saved.
+     */
+    private static final int WINOGRAD_CHANNELS = 16;
 
     /**
      * The Vector API GEMM lays its planes out one per kernel column ({@link ImplicitIm2col}) below this depth,
      * where copying the output out of a grid with junk columns costs more than reading three times the planes.
      * Measured side by side on one core (Zen 3): MnistNet's 3×3 convolution (depth 9) ran 25% faster with
      * shifted planes; ResNet-18's 3×3 layers (depth 576 and more) 2–10% slower, their tiles' B no longer
-     * sharing cache lines between neighbouring taps. Depthwise layers use shifted planes at stride 1: of
+     * sharing cache lines between neighbouring taps (measured when the tile read B where it lay, before B was
+     * packed; those layers now run Winograd, but the stride-2 ones still use this). Depthwise layers use shifted planes at stride 1: of
      * MobileNetV2's, the 7×7 ones ran 30–40% faster and the 56×56 one 7–10%, the 112×112 one 9% slower. At
      * stride 2 a plane per kernel column copies half again as much as the four phase planes, and copying is
      * most of such a layer.
@@ -49,6 +64,11 @@ public final class ConvKernel implements TaskKernel {
     private final float[] weights;
     /** One value per output channel, padded by MR so edge panels can read past the last channel. */
     private final float[] bias;
+    /**
+     * The Vector API GEMM's tiles start their sums from here: channel c's bias repeated NR times at
+     * {@code c·NR}, so an MR×NR tile of it is MR rows NR apart. Otherwise null.
+     */
+    private final float[] biasTiles;
     private final Activation activation;
     private final float alpha;
 
@@ -57,6 +77,8 @@ public final class ConvKernel implements TaskKernel {
     private final int columns;    // output pixels: N
     /** The implicit GEMM and depthwise paths: where each im2col row lies in the input's phase planes; else null. */
     private final ImplicitIm2col implicit;
+    /** The Winograd path's transforms; else null. */
+    private final Winograd winograd;
 
     private ConvKernel(Algorithm algorithm, ConvGeometry g, float[] weights, float[] bias, Activation activation,
                        float alpha) {
@@ -71,16 +93,26 @@ public final class ConvKernel implements TaskKernel {
         this.columns = g.outHeight() * g.outWidth();
         this.path = pathFor(algorithm);
         this.implicit = switch (path) {
-            case IMPLICIT_GEMM ->
-                    new ImplicitIm2col(g, depth < SHIFTED_PLANES_DEPTH, ImplicitIm2col.GEMM_GRID_COLUMNS);
-            case IMPLICIT_DEPTHWISE -> new ImplicitIm2col(g, g.strideWidth() == 1, Integer.MAX_VALUE);
-            case IM2COL_GEMM, DIRECT -> null;
+            case IMPLICIT_GEMM -> new ImplicitIm2col(g, depth < SHIFTED_PLANES_DEPTH, ImplicitIm2col.PLANES_BUDGET);
+            case IMPLICIT_DEPTHWISE -> new ImplicitIm2col(g, g.strideWidth() == 1, ImplicitIm2col.PLANES_BUDGET);
+            case WINOGRAD, IM2COL_GEMM, DIRECT -> null;
         };
+        this.winograd = path == Path.WINOGRAD ? new Winograd(g) : null;
+        this.biasTiles = path == Path.IMPLICIT_GEMM ? repeatEach(bias, Gemm.NR) : null;
+    }
+
+    private static float[] repeatEach(float[] values, int times) {
+        float[] repeated = new float[values.length * times];
+        for (int i = 0; i < values.length; i++) {
+            Arrays.fill(repeated, i * times, (i + 1) * times, values[i]);
+        }
+        return repeated;
     }
 
     private static Path pathFor(Algorithm algorithm) {
         return switch (algorithm) {
             case GEMM -> Simd.VECTOR ? Path.IMPLICIT_GEMM : Path.IM2COL_GEMM;
+            case WINOGRAD -> Simd.VECTOR ? Path.WINOGRAD : Path.IM2COL_GEMM;
             case DEPTHWISE -> Path.IMPLICIT_DEPTHWISE;
             case DIRECT -> Path.DIRECT;
         };
@@ -93,6 +125,9 @@ public final class ConvKernel implements TaskKernel {
         }
         if (g.groups() > 1 && g.groups() == g.inChannels()) {
             return Algorithm.DEPTHWISE;
+        }
+        if (Winograd.applies(g) && g.inChannels() >= WINOGRAD_CHANNELS && g.outChannels() >= WINOGRAD_CHANNELS) {
+            return Algorithm.WINOGRAD;
         }
         return Algorithm.GEMM;
     }
@@ -114,6 +149,10 @@ public final class ConvKernel implements TaskKernel {
         if (algorithm == Algorithm.DEPTHWISE && g.groups() != g.inChannels()) {
             throw new IllegalArgumentException("depthwise needs groups == in channels, not " + g.groups());
         }
+        if (algorithm == Algorithm.WINOGRAD && !Winograd.applies(g)) {
+            throw new IllegalArgumentException("Winograd F(2x2, 3x3) needs a 3x3 kernel, stride 1, dilation 1, "
+                    + "one group and zero padding, not " + g);
+        }
         if (algorithm != Algorithm.DIRECT && g.paddingMode() != PaddingMode.ZEROS) {
             throw new IllegalArgumentException(algorithm + " pads with zeros only, not " + g.paddingMode());
         }
@@ -127,7 +166,11 @@ public final class ConvKernel implements TaskKernel {
             foldBatchNorm(norm, folded, paddedBias, outChannels);
         }
         Path path = pathFor(algorithm);
-        float[] prepared = path == Path.IMPLICIT_GEMM || path == Path.IM2COL_GEMM ? packGroups(g, folded) : folded;
+        float[] prepared = switch (path) {
+            case IMPLICIT_GEMM, IM2COL_GEMM -> packGroups(g, folded);
+            case WINOGRAD -> Winograd.transformWeights(g, folded);
+            case IMPLICIT_DEPTHWISE, DIRECT -> folded;
+        };
         return new ConvKernel(algorithm, g, prepared, paddedBias, activation, alpha);
     }
 
@@ -169,8 +212,9 @@ public final class ConvKernel implements TaskKernel {
     @Override
     public int scratchSize() {
         return switch (path) {
-            // The planes, the sums, and a bias tile.
-            case IMPLICIT_GEMM -> sumsOffset() + Gemm.MR * sumsWidth() + Gemm.MR * Gemm.NR;
+            // The planes, a packed block of B, and every panel's sums for one chunk of columns.
+            case IMPLICIT_GEMM -> sumsOffset() + Gemm.panels(rows) * Gemm.MR * chunkColumns();
+            case WINOGRAD -> winograd.scratchSize();
             case IMPLICIT_DEPTHWISE -> sumsOffset() + sumsWidth();
             case IM2COL_GEMM, DIRECT -> 0;
         };
@@ -189,7 +233,7 @@ public final class ConvKernel implements TaskKernel {
     @Override
     public int tasks(int batch, int threads) {
         return switch (path) {
-            case IMPLICIT_GEMM -> {
+            case IMPLICIT_GEMM, WINOGRAD -> {
                 int blocks = rowBlocks(blockRows(batch, threads));
                 yield batch * g.groups() * blocks * rowChunks(batch, threads, blocks);
             }
@@ -209,21 +253,28 @@ public final class ConvKernel implements TaskKernel {
     }
 
     /**
-     * Output rows per task of the Vector API GEMM: as many as keep a block's input in L2 for one thread; for a
-     * team, fewer until every thread has a few blocks, but never under four tiles of grid columns, where the
-     * junk columns and the last partial tile would cost more than splitting the output channels does.
+     * Grid rows per task of the Vector API GEMM (output rows) or Winograd (rows of 2×2 tiles): as many as
+     * its planes' budget allows for one thread; for a team, fewer until every thread has a few blocks, but
+     * never under four tiles of grid columns, where the junk columns and the last partial tile would cost more
+     * than splitting the output channels does.
      */
     private int blockRows(int batch, int threads) {
+        int maxRows = path == Path.WINOGRAD ? winograd.maxBlockRows() : implicit.maxRows;
         if (threads == 1) {
-            return implicit.maxRows;
+            return maxRows;
         }
-        int wanted = (g.outHeight() + blocksWanted(batch, threads) - 1) / blocksWanted(batch, threads);
-        int fewest = (4 * Gemm.NR + implicit.gridWidth - 1) / implicit.gridWidth;
-        return Math.min(implicit.maxRows, Math.max(wanted, fewest));
+        int gridWidth = path == Path.WINOGRAD ? winograd.tilesWide() : implicit.gridWidth;
+        int wanted = (gridHeight() + blocksWanted(batch, threads) - 1) / blocksWanted(batch, threads);
+        int fewest = (4 * Gemm.NR + gridWidth - 1) / gridWidth;
+        return Math.min(maxRows, Math.max(wanted, fewest));
+    }
+
+    private int gridHeight() {
+        return path == Path.WINOGRAD ? winograd.tilesHigh() : g.outHeight();
     }
 
     private int rowBlocks(int blockRows) {
-        return (g.outHeight() + blockRows - 1) / blockRows;
+        return (gridHeight() + blockRows - 1) / blockRows;
     }
 
     /** Blocks per sample and group that give every thread of a team a few tasks. */
@@ -257,6 +308,14 @@ public final class ConvKernel implements TaskKernel {
                     implicitTask(task, blockRows, blocks, rowChunks, in, inOffset, out, outOffset, scratch);
                 }
             }
+            case WINOGRAD -> {
+                int blockRows = blockRows(batch, threads);
+                int blocks = rowBlocks(blockRows);
+                int rowChunks = rowChunks(batch, threads, blocks);
+                for (int task = from; task < to; task++) {
+                    winogradTask(task, blockRows, blocks, rowChunks, in, inOffset, out, outOffset, scratch);
+                }
+            }
             case IMPLICIT_DEPTHWISE -> {
                 for (int task = from; task < to; task++) {
                     depthwiseTask(task, in, inOffset, out, outOffset, scratch);
@@ -279,10 +338,13 @@ public final class ConvKernel implements TaskKernel {
     // ---- GEMM on the Vector API, im2col left implicit ----------------------------------------------------------
 
     /**
-     * Output channels of one row chunk of one block of output rows of one group of one sample. Every MR-row
-     * panel of weights sweeps the block's grid in NR-column tiles, KC deep at a time. Where grid and output
-     * columns coincide, a full panel's whole tiles end in the output itself; the rest sum in the scratch and
-     * their valid columns are copied out while still in L1. The activation then runs over the block.
+     * Output channels of one row chunk of one block of output rows of one group of one sample, as GotoBLAS
+     * multiplies: the block's grid columns in chunks of {@link #chunkColumns}, and for each chunk, KC-deep
+     * blocks of im2col packed into NR-wide panels ({@link VectorKernels#packPanels}) that every MR-row panel
+     * of weights then sweeps in NR-column tiles. Sums carry from one KC block to the next in the scratch, a
+     * chunk's worth per weight panel. Where grid and output columns coincide, a full weight panel's whole tiles
+     * end in the output itself; the rest are copied out, less the grid's junk columns, as each panel finishes
+     * its chunk, and the activation runs over the chunk's outputs while they are in L1.
      */
     private void implicitTask(int task, int blockRows, int blocks, int rowChunks, float[] in, int inOffset,
                               float[] out, int outOffset, Scratch scratch) {
@@ -299,83 +361,151 @@ public final class ConvKernel implements TaskKernel {
         float[] floats = scratch.floats;
         float[] source;
         int base;
-        int[] bRows;
+        int[] starts;
         if (implicit.readsInPlace(input, firstRow, outRows, in.length)) {
             source = in;
             base = input + firstRow * implicit.gridWidth;
-            bRows = implicit.inPlaceStarts;
+            starts = implicit.inPlaceStarts;
         } else {
             implicit.copyPlanes(in, input, firstRow, outRows, floats);
             source = floats;
             base = 0;
-            bRows = implicit.rowStarts;
+            starts = implicit.rowStarts;
         }
-        int sums = sumsOffset();
-        int sumsWidth = sumsWidth();
-        int biasTile = sums + Gemm.MR * sumsWidth;
-        for (int panel = firstPanel; panel < endPanel; panel++) {
-            int channel = group * rows + panel * Gemm.MR;
-            for (int i = 0; i < Gemm.MR; i++) {
-                Arrays.fill(floats, biasTile + i * Gemm.NR, biasTile + (i + 1) * Gemm.NR, bias[channel + i]);
-            }
-            int aPanel = (group * Gemm.panels(rows) + panel) * depth * Gemm.MR;
-            int tileRows = Math.min(Gemm.MR, rows - panel * Gemm.MR);
-            int output = outOffset + sample * g.outSize() + channel * columns + firstRow * g.outWidth();
-            // A panel of fewer than MR channels would store rows that belong to other channels.
-            int directEnd = implicit.gridWidth == g.outWidth() && tileRows == Gemm.MR
-                    ? gridColumns / Gemm.NR * Gemm.NR : 0;
+        int output = outOffset + sample * g.outSize() + group * rows * columns + firstRow * g.outWidth();
+        for (int from = 0; from < gridColumns; from += chunkColumns()) {
+            int to = Math.min(gridColumns, from + chunkColumns());
             for (int k0 = 0; k0 < depth; k0 += Gemm.KC) {
                 int kc = Math.min(Gemm.KC, depth - k0);
-                boolean lastBlock = k0 + kc == depth;
-                for (int j = 0; j < gridColumns; j += Gemm.NR) {
-                    boolean direct = lastBlock && j < directEnd;
-                    float[] target = direct ? out : floats;
-                    int at = direct ? output + j : sums + j;
-                    int ld = direct ? columns : sumsWidth;
-                    if (k0 == 0) {
-                        VectorKernels.tile(weights, aPanel, source, base + j, bRows, 0, kc, floats, biasTile,
-                                Gemm.NR, target, at, ld);
-                    } else {
-                        VectorKernels.tile(weights, aPanel + k0 * Gemm.MR, source, base + j, bRows, k0, kc,
-                                floats, sums + j, sumsWidth, target, at, ld);
-                    }
+                VectorKernels.packPanels(source, base + from, starts, k0, kc, tiles(to - from), floats, packedOffset());
+                for (int panel = firstPanel; panel < endPanel; panel++) {
+                    int sums = sumsOffset() + (panel - firstPanel) * Gemm.MR * chunkColumns();
+                    multiplyPanel(group, panel, k0, kc, from, to, gridColumns, floats, sums, out, output);
                 }
             }
-            copyOut(floats, sums, sumsWidth, tileRows, directEnd, outRows, out, output);
         }
     }
 
     /**
-     * The rows of sums a panel (or a depthwise channel) left in the scratch to its channels' output rows of the
-     * block, less the grid's junk columns, and the activation over those output rows. Grid columns before
-     * {@code stored} are in the output already (where grid and output columns coincide).
+     * One weight panel's KC block times the packed chunk of im2col, tile by tile, into the panel's sums (or
+     * into the output, see {@link #implicitTask}); after the last block, the sums go out.
+     *
+     * @param output where the block's first output row of the group's channel 0 lies
      */
-    private void copyOut(float[] floats, int sums, int sumsWidth, int tileRows, int stored, int outRows,
+    private void multiplyPanel(int group, int panel, int k0, int kc, int from, int to, int gridColumns,
+                               float[] floats, int sums, float[] out, int output) {
+        int tileRows = Math.min(Gemm.MR, rows - panel * Gemm.MR);
+        int channel = group * rows + panel * Gemm.MR;
+        int aPanel = (group * Gemm.panels(rows) + panel) * depth * Gemm.MR + k0 * Gemm.MR;
+        int panelOutput = output + panel * Gemm.MR * columns;
+        boolean firstBlock = k0 == 0;
+        boolean lastBlock = k0 + kc == depth;
+        // A panel of fewer than MR channels would store rows that belong to other channels.
+        int directEnd = implicit.gridWidth == g.outWidth() && tileRows == Gemm.MR
+                ? gridColumns / Gemm.NR * Gemm.NR : 0;
+        for (int t = 0; t < tiles(to - from); t++) {
+            int j = from + t * Gemm.NR;
+            boolean direct = lastBlock && j < directEnd;
+            VectorKernels.tile(weights, aPanel, floats, packedOffset() + t * kc * Gemm.NR, kc,
+                    firstBlock ? biasTiles : floats, firstBlock ? channel * Gemm.NR : sums + t * Gemm.NR,
+                    firstBlock ? Gemm.NR : chunkColumns(),
+                    direct ? out : floats, direct ? panelOutput + j : sums + t * Gemm.NR,
+                    direct ? columns : chunkColumns());
+        }
+        if (lastBlock) {
+            copyOut(floats, sums, chunkColumns(), tileRows, from, to, directEnd, out, panelOutput);
+        }
+    }
+
+    private static int tiles(int columns) {
+        return (columns + Gemm.NR - 1) / Gemm.NR;
+    }
+
+    /**
+     * Grid columns {@code [from, to)} of {@code tileRows} rows of sums (sums column 0 is grid column
+     * {@code from}), {@code sumsWidth} apart, to their channels' output rows, less the grid's junk columns;
+     * then the activation over those outputs. Grid columns before {@code stored} are in the output already
+     * (where grid and output columns coincide).
+     */
+    private void copyOut(float[] floats, int sums, int sumsWidth, int tileRows, int from, int to, int stored,
                          float[] out, int output) {
         int outWidth = g.outWidth();
         int gridWidth = implicit.gridWidth;
         for (int i = 0; i < tileRows; i++) {
             int channelRows = output + i * columns;
-            int from = sums + i * sumsWidth;
+            int row = sums + i * sumsWidth - from;
             if (gridWidth == outWidth) {
-                System.arraycopy(floats, from + stored, out, channelRows + stored, outRows * outWidth - stored);
+                int first = Math.max(from, stored);
+                if (to > first) {
+                    System.arraycopy(floats, row + first, out, channelRows + first, to - first);
+                }
             } else {
-                for (int r = 0; r < outRows; r++) {
-                    System.arraycopy(floats, from + r * gridWidth, out, channelRows + r * outWidth, outWidth);
+                for (int r = from / gridWidth; r * gridWidth < to; r++) {
+                    int first = Math.max(from, r * gridWidth);
+                    int end = Math.min(to, r * gridWidth + outWidth);
+                    if (end > first) {
+                        System.arraycopy(floats, row + first, out, channelRows + first - r * (gridWidth - outWidth),
+                                end - first);
+                    }
                 }
             }
-            activation.apply(out, channelRows, channelRows + outRows * outWidth, alpha);
+            activation.apply(out, channelRows + outputColumn(from), channelRows + outputColumn(to), alpha);
         }
     }
 
-    /** Where the MR rows of sums start in the scratch: after the planes. The bias tile follows them. */
-    private int sumsOffset() {
+    /** Output columns (of the block) before grid column n: the grid's columns less its junk ones. */
+    private int outputColumn(int n) {
+        int gridWidth = implicit.gridWidth;
+        return n / gridWidth * g.outWidth() + Math.min(n % gridWidth, g.outWidth());
+    }
+
+    /** The Vector API GEMM's packed block of B starts after the planes. */
+    private int packedOffset() {
         return implicit.planesSize();
     }
 
-    /** Floats per row of sums: the most grid columns a block has, in whole tiles. */
+    /** Where the sums start in the scratch: after the planes, and for the GEMM, after its packed block. */
+    private int sumsOffset() {
+        return implicit.planesSize() + (path == Path.IMPLICIT_GEMM ? Math.min(depth, Gemm.KC) * chunkColumns() : 0);
+    }
+
+    /** Floats per row of a block's sums: the most grid columns a block has, in whole tiles. */
     private int sumsWidth() {
         return Gemm.roundUp(implicit.maxRows * implicit.gridWidth, Gemm.NR);
+    }
+
+    /**
+     * Grid columns the Vector API GEMM packs at once: NC, so a KC-deep block (256 KiB) stays in L2 beside the
+     * planes while every weight panel sweeps it, or a whole block's grid if that is narrower.
+     */
+    private int chunkColumns() {
+        return Math.min(Gemm.NC, sumsWidth());
+    }
+
+    // ---- Winograd on the Vector API ---------------------------------------------------------------------------
+
+    /**
+     * Output channels of one row chunk of one block of tile rows of one sample (Winograd layers have one
+     * group), then the activation over the block's output rows of those channels.
+     */
+    private void winogradTask(int task, int blockRows, int blocks, int rowChunks, float[] in, int inOffset,
+                              float[] out, int outOffset, Scratch scratch) {
+        int chunk = task % rowChunks;
+        int block = task / rowChunks % blocks;
+        int sample = task / rowChunks / blocks;
+        int firstPanel = chunk * Gemm.panels(rows) / rowChunks;
+        int endPanel = (chunk + 1) * Gemm.panels(rows) / rowChunks;
+        int firstRow = block * blockRows;
+        int tileRows = Math.min(blockRows, winograd.tilesHigh() - firstRow);
+        int output = outOffset + sample * g.outSize();
+        winograd.run(in, inOffset + sample * g.inSize(), firstRow, tileRows, firstPanel, endPanel, weights, bias,
+                out, output, scratch.floats);
+        int firstOutRow = 2 * firstRow;
+        int endOutRow = Math.min(g.outHeight(), 2 * (firstRow + tileRows));
+        for (int channel = firstPanel * Gemm.MR; channel < Math.min(rows, endPanel * Gemm.MR); channel++) {
+            int at = output + channel * columns + firstOutRow * g.outWidth();
+            activation.apply(out, at, at + (endOutRow - firstOutRow) * g.outWidth(), alpha);
+        }
     }
 
     // ---- GEMM on the scalar path, im2col written out ---------------------------------------------------------
@@ -485,7 +615,7 @@ public final class ConvKernel implements TaskKernel {
                 scalarDepthwiseGrid(filter, bias[channel], gridColumns, scratch, target, targetOffset);
             }
             if (!direct) {
-                copyOut(floats, sumsOffset(), sumsWidth(), 1, 0, rows, out, at);
+                copyOut(floats, sumsOffset(), sumsWidth(), 1, 0, gridColumns, 0, out, at);
             } else if (!clamped) {
                 activation.apply(out, at, at + gridColumns, alpha);
             }

@@ -186,8 +186,8 @@ public final class DenseKernel implements TaskKernel {
         for (int k0 = 0; k0 < inFeatures; k0 += blockDepth) {
             int kc = Math.min(blockDepth, inFeatures - k0);
             for (int j = fromCol; j < toCol; j += Gemm.NR) {
-                VectorKernels.tile(scratch, k0 * Gemm.MR, panels, j * inFeatures + k0 * Gemm.NR,
-                        VectorKernels.PACKED_ROWS, 0, kc, scratch, sums + j, stride, scratch, sums + j, stride);
+                VectorKernels.tile(scratch, k0 * Gemm.MR, panels, j * inFeatures + k0 * Gemm.NR, kc, scratch,
+                        sums + j, stride, scratch, sums + j, stride);
             }
         }
     }

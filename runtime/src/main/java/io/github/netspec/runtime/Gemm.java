@@ -11,11 +11,11 @@ import java.util.Arrays;
  * The micro-kernel keeps an MR×NR tile of C in registers for a whole run of {@code k}, which is what turns
  * a memory-bound loop into an FMA-bound one.
  *
- * <p>Each kernel exists twice. The Vector API tile ({@link VectorKernels#tile}) finds B row k's NR columns
- * through a table of row starts: consecutive in a dense layer's NR-wide panels ({@code [j / NR][k][j % NR]}),
- * spread over the input's phase planes for a convolution ({@link ImplicitIm2col}), so im2col is never written
- * out. The scalar kernel here reads B as rows of their own (see {@link Scratch}), so HotSpot auto-vectorizes
- * its long inner loops.
+ * <p>Each kernel exists twice. The Vector API tile ({@link VectorKernels#tile}) reads B from NR-wide panels
+ * ({@code [j / NR][k][j % NR]}): a dense layer's weights are stored that way, and a convolution packs one
+ * KC×NC block of im2col at a time from the input's planes ({@link ImplicitIm2col}), so the whole of im2col
+ * is never written out. The scalar kernel here reads B as rows of their own (see {@link Scratch}), so HotSpot
+ * auto-vectorizes its long inner loops.
  */
 final class Gemm {
 
@@ -28,7 +28,7 @@ final class Gemm {
     static final int NR = Simd.VECTOR ? VectorKernels.NR : 32;
     /** Depth of one block of k, so an A panel slice (KC·MR floats) stays in L1. */
     static final int KC = 256;
-    /** Columns of one scalar im2col block, so its KC rows (256 KiB) stay in L2. */
+    /** Columns of one block of im2col, packed or written out, so its KC rows (256 KiB) stay in L2. */
     static final int NC = roundUp(256, NR);
 
     private Gemm() {}

@@ -25,8 +25,8 @@ import java.util.Arrays;
  *   output is copied out of a scratch grid.
  * </ul>
  * Either way output pixel (oy, ox) of tap (ky, kx) lies at grid column {@code n = oy·gridWidth + ox} of its
- * plane, shifted by the tap: im2col row k is one run, starting at {@link #rowStarts}{@code [k]}, and the GEMM
- * tile reads B straight from there.
+ * plane, shifted by the tap: im2col row k is one run, starting at {@link #rowStarts}{@code [k]}, which the
+ * GEMM packs from and the depthwise kernel reads in place.
  *
  * <p>Work is done in blocks of whole output rows, each copying the input rows it reads (its rows plus the
  * kernel's reach); {@link #maxRows} is sized so that a block's planes stay in L2 while every MR-row panel of
@@ -34,10 +34,11 @@ import java.util.Arrays;
  */
 final class ImplicitIm2col {
 
-    /** Floats the planes of one block may take: 256 KiB, half of a 512 KiB L2, the rest for weights and output. */
-    private static final int PLANES_BUDGET = 256 * 1024 / Float.BYTES;
-    /** Grid columns of one GEMM block at most: the MR rows of sums it keeps stay in L1 (6 × 512 floats, 12 KiB). */
-    static final int GEMM_GRID_COLUMNS = 512;
+    /**
+     * Floats the planes of one block may take when every weight panel reads them again: 256 KiB, half of a
+     * 512 KiB L2, the rest for weights and output.
+     */
+    static final int PLANES_BUDGET = 256 * 1024 / Float.BYTES;
 
     private final ConvGeometry g;
     /** Columns per grid row: the output's, plus in the phase layout the widest tap's shift. */
@@ -65,9 +66,9 @@ final class ImplicitIm2col {
 
     /**
      * @param shifted one plane per kernel column (else one per column phase, with junk columns)
-     * @param maxGridColumns the most grid columns a block may have, as its sums must fit somewhere
+     * @param planesBudget floats the planes of a block may take, which sets {@link #maxRows}
      */
-    ImplicitIm2col(ConvGeometry g, boolean shifted, int maxGridColumns) {
+    ImplicitIm2col(ConvGeometry g, boolean shifted, int planesBudget) {
         this.g = g;
         int reachRows = (g.kernelHeight() - 1) * g.dilationHeight() / g.strideHeight();
         int reachColumns = (g.kernelWidth() - 1) * g.dilationWidth() / g.strideWidth();
@@ -89,8 +90,8 @@ final class ImplicitIm2col {
             insideTo[v] = clamp(Math.floorDiv(g.inWidth() - 1 - offset, stride) + 1, insideFrom[v], gridWidth);
         }
         int planesPerChannel = phaseRows.length * columnOffsets.length;
-        int rowsInBudget = PLANES_BUDGET / (channelsPerGroup * planesPerChannel * gridWidth) - reachRows;
-        this.maxRows = clamp(Math.min(rowsInBudget, maxGridColumns / gridWidth), 1, g.outHeight());
+        int rowsInBudget = planesBudget / (channelsPerGroup * planesPerChannel * gridWidth) - reachRows;
+        this.maxRows = clamp(rowsInBudget, 1, g.outHeight());
         this.planeRows = maxRows + reachRows;
         int kernelArea = g.kernelHeight() * g.kernelWidth();
         this.rowStarts = new int[channelsPerGroup * kernelArea];

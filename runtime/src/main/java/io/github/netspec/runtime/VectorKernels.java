@@ -12,7 +12,7 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Each kernel is one method with its vectors in local variables: a {@code FloatVector} passed to a method
  * HotSpot does not inline is boxed, which costs several times the arithmetic. The tile kernel is written out
- * row by row for that reason (it is generated; see the comment on {@link #tile}).
+ * row by row for that reason.
  */
 final class VectorKernels {
 
@@ -24,31 +24,26 @@ final class VectorKernels {
 
     private VectorKernels() {}
 
-    /** Row starts of a B block packed in NR-wide panels ({@code [k][j % NR]} within a panel), for {@link #tile}. */
-    static final int[] PACKED_ROWS = new int[Gemm.KC];
-
-    static {
-        for (int k = 0; k < PACKED_ROWS.length; k++) {
-            PACKED_ROWS[k] = k * NR;
-        }
-    }
-
     /**
      * One MR×NR tile ({@link Gemm#MR} = 6 rows, two vectors of columns): {@code C[i][j] = init[i][j] +
-     * Σk A[k][i]·B[k][j]} over {@code k0 <= k < k0 + kc}. A is an MR-row panel read in order from
-     * {@code aOffset} (k0's column). B row k's NR columns start at {@code b[bBase + bRows[k]]}: consecutive in a
-     * packed panel ({@link #PACKED_ROWS}), scattered over the input for {@link ImplicitIm2col}. {@code init}
-     * is C itself to go on with a sum, or a tile of bias rows to start one. The six rows are spelled out: an
-     * array of vectors would live in memory, not in registers.
+     * Σk A[k][i]·B[k][j]} over {@code 0 <= k < kc}. A is an MR-row panel read in order from {@code aOffset};
+     * B is an NR-wide packed panel, row k's NR columns at {@code b[bOffset + k·NR]}, so both stream with unit
+     * stride. {@code init} is C itself to go on with a sum, or a tile of bias rows to start one. The six rows
+     * are spelled out: an array of vectors would live in memory, not in registers.
+     *
+     * <p>B is packed rather than read where it lies (im2col's rows are scattered over the input's planes)
+     * because a table of row starts costs a load and two bounds checks per k in this loop: a tile-only
+     * microbenchmark on one core (Zen 4, AVX-512) ran at 77 GFLOP/s on a packed panel and 50 on scattered
+     * rows; packing a 256×256 block and then running 64 rows of A over it still made 62.
      *
      * <p>One way in, with no branch: when the accumulators came from either a load or a broadcast, C2 (JDK 17)
      * merged the two at a phi it could not keep in registers, and the tile ran at 42 GFLOP/s instead of 75
-     * (a tile-only microbenchmark on one core, Zen 3, AVX2; a loop of independent FMAs measures 78). No activation here either, not even
-     * relu as a max: any lanewise max, min or blend in this method halved its speed, so callers activate the
-     * stored tile while it is in L1.
+     * (the same microbenchmark, Zen 3, AVX2; a loop of independent FMAs measures 78). No activation here either,
+     * not even relu as a max: any lanewise max, min or blend in this method halved its speed, so callers
+     * activate the stored tile while it is in L1.
      */
-    static void tile(float[] a, int aOffset, float[] b, int bBase, int[] bRows, int k0, int kc, float[] init,
-                     int initOffset, int initLd, float[] c, int cOffset, int ldc) {
+    static void tile(float[] a, int aOffset, float[] b, int bOffset, int kc, float[] init, int initOffset,
+                     int initLd, float[] c, int cOffset, int ldc) {
         FloatVector c00 = FloatVector.fromArray(S, init, initOffset + 0 * initLd);
         FloatVector c01 = FloatVector.fromArray(S, init, initOffset + 0 * initLd + L);
         FloatVector c10 = FloatVector.fromArray(S, init, initOffset + 1 * initLd);
@@ -62,7 +57,7 @@ final class VectorKernels {
         FloatVector c50 = FloatVector.fromArray(S, init, initOffset + 5 * initLd);
         FloatVector c51 = FloatVector.fromArray(S, init, initOffset + 5 * initLd + L);
         for (int k = 0; k < kc; k++) {
-            int bRow = bBase + bRows[k0 + k];
+            int bRow = bOffset + k * NR;
             int aColumn = aOffset + k * Gemm.MR;
             FloatVector b0 = FloatVector.fromArray(S, b, bRow);
             FloatVector b1 = FloatVector.fromArray(S, b, bRow + L);
@@ -97,6 +92,119 @@ final class VectorKernels {
         c41.intoArray(c, cOffset + 4 * ldc + L);
         c50.intoArray(c, cOffset + 5 * ldc);
         c51.intoArray(c, cOffset + 5 * ldc + L);
+    }
+
+    /**
+     * Packs rows {@code k0 .. k0 + kc} of a block of B whose row k starts at {@code b[base + rowStarts[k]]}
+     * (im2col read from {@link ImplicitIm2col}'s planes), {@code tiles} NR-wide panels of them, into
+     * {@code packed[panel·kc·NR + kk·NR + j]}: the layout {@link #tile} reads. Each source row is read in order.
+     */
+    static void packPanels(float[] b, int base, int[] rowStarts, int k0, int kc, int tiles, float[] packed,
+                           int packedOffset) {
+        int panelSize = kc * NR;
+        for (int kk = 0; kk < kc; kk++) {
+            int from = base + rowStarts[k0 + kk];
+            int to = packedOffset + kk * NR;
+            for (int panel = 0; panel < tiles; panel++, from += NR, to += panelSize) {
+                FloatVector.fromArray(S, b, from).intoArray(packed, to);
+                FloatVector.fromArray(S, b, from + L).intoArray(packed, to + L);
+            }
+        }
+    }
+
+    /**
+     * {@link Winograd}'s input transform {@code V = Bᵀ d B} of NR-wide panels of tiles {@code from ..} of a
+     * block, for every input channel: window point (i, j) of a channel's tiles is one run of the planes, at
+     * {@code rowStarts[c·16 + 4i + j]}. Point ξ = 4i + j of panel p goes to {@code v[vOffset + ξ·pointStride +
+     * p·channels·NR + c·NR]}, the packed B panel {@link #tile} reads.
+     */
+    static void winogradInput(float[] planes, int[] rowStarts, int channels, int from, int panels, float[] v,
+                              int vOffset, int pointStride) {
+        for (int c = 0; c < channels; c++) {
+            int window = c * Winograd.POINTS;
+            for (int p = 0; p < panels; p++) {
+                for (int half = 0; half < NR; half += L) {
+                    int n = from + p * NR + half;
+                    int to = vOffset + (p * channels + c) * NR + half;
+                    // Column j of d·B is d[.][a] ± d[.][b]; Bᵀ then mixes its four rows.
+                    winogradInputColumn(planes, rowStarts, window, n, 0, 2, false, v, to, pointStride);
+                    winogradInputColumn(planes, rowStarts, window, n, 1, 2, true, v, to + pointStride, pointStride);
+                    winogradInputColumn(planes, rowStarts, window, n, 2, 1, false, v, to + 2 * pointStride,
+                            pointStride);
+                    winogradInputColumn(planes, rowStarts, window, n, 1, 3, false, v, to + 3 * pointStride,
+                            pointStride);
+                }
+            }
+        }
+    }
+
+    /**
+     * One column j of {@code V = Bᵀ (d B)} for LANES tiles: {@code r_i = d[i][a] ± d[i][b]} (column j of
+     * {@code d B}), then {@code V[0..3][j] = r0 - r2, r1 + r2, r2 - r1, r1 - r3}, to points j, 4 + j, 8 + j
+     * and 12 + j. No vector crosses a method boundary here, so nothing is boxed even if it is not inlined.
+     */
+    private static void winogradInputColumn(float[] planes, int[] rowStarts, int window, int n, int a, int b,
+                                            boolean add, float[] v, int to, int pointStride) {
+        FloatVector d0a = FloatVector.fromArray(S, planes, rowStarts[window + a] + n);
+        FloatVector d0b = FloatVector.fromArray(S, planes, rowStarts[window + b] + n);
+        FloatVector d1a = FloatVector.fromArray(S, planes, rowStarts[window + 4 + a] + n);
+        FloatVector d1b = FloatVector.fromArray(S, planes, rowStarts[window + 4 + b] + n);
+        FloatVector d2a = FloatVector.fromArray(S, planes, rowStarts[window + 8 + a] + n);
+        FloatVector d2b = FloatVector.fromArray(S, planes, rowStarts[window + 8 + b] + n);
+        FloatVector d3a = FloatVector.fromArray(S, planes, rowStarts[window + 12 + a] + n);
+        FloatVector d3b = FloatVector.fromArray(S, planes, rowStarts[window + 12 + b] + n);
+        FloatVector r0 = add ? d0a.add(d0b) : d0a.sub(d0b);
+        FloatVector r1 = add ? d1a.add(d1b) : d1a.sub(d1b);
+        FloatVector r2 = add ? d2a.add(d2b) : d2a.sub(d2b);
+        FloatVector r3 = add ? d3a.add(d3b) : d3a.sub(d3b);
+        r0.sub(r2).intoArray(v, to);
+        r1.add(r2).intoArray(v, to + 4 * pointStride);
+        r2.sub(r1).intoArray(v, to + 8 * pointStride);
+        r1.sub(r3).intoArray(v, to + 12 * pointStride);
+    }
+
+    /**
+     * {@link Winograd}'s output transform {@code Y = Aᵀ M A} plus the bias for {@code count} tiles (a multiple
+     * of LANES) of one output channel: point ξ's products at {@code m[mOffset + ξ·pointStride]}, the tile's
+     * four outputs {@code y00, y01, y10, y11} to {@code y[yOffset + q·yStride]}, q = 0..3. Written out point
+     * by point: a helper returning a vector would box it wherever HotSpot does not inline the helper.
+     */
+    static void winogradOutput(float[] m, int mOffset, int pointStride, int count, float bias, float[] y,
+                               int yOffset, int yStride) {
+        FloatVector b = FloatVector.broadcast(S, bias);
+        for (int n = 0; n < count; n += L) {
+            int at = mOffset + n;
+            FloatVector m00 = FloatVector.fromArray(S, m, at);
+            FloatVector m01 = FloatVector.fromArray(S, m, at + pointStride);
+            FloatVector m02 = FloatVector.fromArray(S, m, at + 2 * pointStride);
+            FloatVector m03 = FloatVector.fromArray(S, m, at + 3 * pointStride);
+            FloatVector m10 = FloatVector.fromArray(S, m, at + 4 * pointStride);
+            FloatVector m11 = FloatVector.fromArray(S, m, at + 5 * pointStride);
+            FloatVector m12 = FloatVector.fromArray(S, m, at + 6 * pointStride);
+            FloatVector m13 = FloatVector.fromArray(S, m, at + 7 * pointStride);
+            FloatVector m20 = FloatVector.fromArray(S, m, at + 8 * pointStride);
+            FloatVector m21 = FloatVector.fromArray(S, m, at + 9 * pointStride);
+            FloatVector m22 = FloatVector.fromArray(S, m, at + 10 * pointStride);
+            FloatVector m23 = FloatVector.fromArray(S, m, at + 11 * pointStride);
+            FloatVector m30 = FloatVector.fromArray(S, m, at + 12 * pointStride);
+            FloatVector m31 = FloatVector.fromArray(S, m, at + 13 * pointStride);
+            FloatVector m32 = FloatVector.fromArray(S, m, at + 14 * pointStride);
+            FloatVector m33 = FloatVector.fromArray(S, m, at + 15 * pointStride);
+            // s = Aᵀ M: top row s0j = m0j + m1j + m2j, bottom row s1j = m1j - m2j - m3j.
+            FloatVector top0 = m00.add(m10).add(m20);
+            FloatVector top1 = m01.add(m11).add(m21);
+            FloatVector top2 = m02.add(m12).add(m22);
+            FloatVector top3 = m03.add(m13).add(m23);
+            FloatVector bottom0 = m10.sub(m20).sub(m30);
+            FloatVector bottom1 = m11.sub(m21).sub(m31);
+            FloatVector bottom2 = m12.sub(m22).sub(m32);
+            FloatVector bottom3 = m13.sub(m23).sub(m33);
+            // Y = s A: y_i0 = s_i0 + s_i1 + s_i2, y_i1 = s_i1 - s_i2 - s_i3.
+            top0.add(top1).add(top2).add(b).intoArray(y, yOffset + n);
+            top1.sub(top2).sub(top3).add(b).intoArray(y, yOffset + yStride + n);
+            bottom0.add(bottom1).add(bottom2).add(b).intoArray(y, yOffset + 2 * yStride + n);
+            bottom1.sub(bottom2).sub(bottom3).add(b).intoArray(y, yOffset + 3 * yStride + n);
+        }
     }
 
     /**

@@ -90,7 +90,15 @@ class FastKernelTest {
                 conv(2, 6, 2, 3, 5, 1, 2, 1, 1),
                 // depthwise outputs under one vector, at stride 1 and at stride 2
                 conv(4, 2, 2, 4, 3, 1, 1, 1, 4),
-                conv(4, 3, 3, 4, 3, 2, 1, 1, 4));
+                conv(4, 3, 3, 4, 3, 2, 1, 1, 4),
+                // Winograd: odd output sides (half tiles at the bottom and right), 19 channels (a partial panel)
+                conv(20, 13, 11, 19, 3, 1, 1, 1, 1),
+                // Winograd: 195 tiles in chunks of 96, the last one a partial panel
+                conv(40, 30, 25, 13, 3, 1, 1, 1, 1),
+                // Winograd: 300 channels, so a chunk is one panel of tiles
+                conv(300, 6, 7, 8, 3, 1, 1, 1, 1),
+                // Winograd: 95 rows of tiles, more than one block of planes holds
+                conv(16, 190, 190, 16, 3, 1, 1, 1, 1));
     }
 
     private static ConvGeometry conv(int inC, int h, int w, int outC, int k, int stride, int pad, int dilation, int groups) {
@@ -238,6 +246,9 @@ class FastKernelTest {
             algorithms.add(ConvKernel.Algorithm.GEMM);
             if (g.groups() > 1 && g.groups() == g.inChannels()) {
                 algorithms.add(ConvKernel.Algorithm.DEPTHWISE);
+            }
+            if (Winograd.applies(g)) {
+                algorithms.add(ConvKernel.Algorithm.WINOGRAD);
             }
         }
         return algorithms;
