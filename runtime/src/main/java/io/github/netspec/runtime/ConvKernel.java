@@ -18,8 +18,8 @@ public final class ConvKernel implements TaskKernel {
         /** im2col times MR-row weight panels ({@link Gemm}); 1×1 convolutions are the same with k = channels. */
         GEMM,
         /**
-         * 3×3 at stride 1: Winograd's F(2×2, 3×3), 16 matrix products of transformed weights and input
-         * ({@link Winograd}); on the scalar path, the GEMM.
+         * 3×3 at stride 1, dilated or not: Winograd's F(2×2, 3×3), 16 matrix products of transformed weights
+         * and input ({@link Winograd}); on the scalar path, the GEMM.
          */
         WINOGRAD,
         /** One input channel per group: a sliding window per channel (on the scalar path, a grouped GEMM). */
@@ -150,8 +150,7 @@ public final class ConvKernel implements TaskKernel {
             throw new IllegalArgumentException("depthwise needs groups == in channels, not " + g.groups());
         }
         if (algorithm == Algorithm.WINOGRAD && !Winograd.applies(g)) {
-            throw new IllegalArgumentException("Winograd F(2x2, 3x3) needs a 3x3 kernel, stride 1, dilation 1, "
-                    + "one group and zero padding, not " + g);
+            throw new IllegalArgumentException(Winograd.requirement(g));
         }
         if (algorithm != Algorithm.DIRECT && g.paddingMode() != PaddingMode.ZEROS) {
             throw new IllegalArgumentException(algorithm + " pads with zeros only, not " + g.paddingMode());
@@ -235,7 +234,7 @@ public final class ConvKernel implements TaskKernel {
         return switch (path) {
             case IMPLICIT_GEMM, WINOGRAD -> {
                 int blocks = rowBlocks(blockRows(batch, threads));
-                yield batch * g.groups() * blocks * rowChunks(batch, threads, blocks);
+                yield batch * pieces() * blocks * rowChunks(batch, threads, blocks);
             }
             case IMPLICIT_DEPTHWISE -> batch * g.outChannels();
             case IM2COL_GEMM -> batch * g.groups() * columnBlocks() * rowChunks(batch, threads, columnBlocks());
@@ -273,13 +272,21 @@ public final class ConvKernel implements TaskKernel {
         return path == Path.WINOGRAD ? winograd.tilesHigh() : g.outHeight();
     }
 
+    /**
+     * Independent pieces of a sample for the Vector API paths to split into blocks: its groups, or for a
+     * dilated Winograd layer its output phases.
+     */
+    private int pieces() {
+        return path == Path.WINOGRAD ? winograd.phases() : g.groups();
+    }
+
     private int rowBlocks(int blockRows) {
         return (gridHeight() + blockRows - 1) / blockRows;
     }
 
     /** Blocks per sample and group that give every thread of a team a few tasks. */
     private int blocksWanted(int batch, int threads) {
-        int perSample = batch * g.groups();
+        int perSample = batch * pieces();
         return (ThreadTeam.TASKS_PER_THREAD * threads + perSample - 1) / perSample;
     }
 
@@ -288,7 +295,7 @@ public final class ConvKernel implements TaskKernel {
      * two tasks per thread (a tiny image, or on the scalar path an image under two full blocks a thread).
      */
     private int rowChunks(int batch, int threads, int blocks) {
-        int tasks = batch * g.groups() * blocks;
+        int tasks = batch * pieces() * blocks;
         if (threads == 1 || tasks >= 2 * threads) {
             return 1;
         }
@@ -484,28 +491,17 @@ public final class ConvKernel implements TaskKernel {
 
     // ---- Winograd on the Vector API ---------------------------------------------------------------------------
 
-    /**
-     * Output channels of one row chunk of one block of tile rows of one sample (Winograd layers have one
-     * group), then the activation over the block's output rows of those channels.
-     */
+    /** Output channels of one row chunk of one block of tile rows of one phase of one sample. */
     private void winogradTask(int task, int blockRows, int blocks, int rowChunks, float[] in, int inOffset,
                               float[] out, int outOffset, Scratch scratch) {
         int chunk = task % rowChunks;
         int block = task / rowChunks % blocks;
-        int sample = task / rowChunks / blocks;
+        int phase = task / rowChunks / blocks % winograd.phases();
+        int sample = task / rowChunks / blocks / winograd.phases();
         int firstPanel = chunk * Gemm.panels(rows) / rowChunks;
         int endPanel = (chunk + 1) * Gemm.panels(rows) / rowChunks;
-        int firstRow = block * blockRows;
-        int tileRows = Math.min(blockRows, winograd.tilesHigh() - firstRow);
-        int output = outOffset + sample * g.outSize();
-        winograd.run(in, inOffset + sample * g.inSize(), firstRow, tileRows, firstPanel, endPanel, weights, bias,
-                out, output, scratch.floats);
-        int firstOutRow = 2 * firstRow;
-        int endOutRow = Math.min(g.outHeight(), 2 * (firstRow + tileRows));
-        for (int channel = firstPanel * Gemm.MR; channel < Math.min(rows, endPanel * Gemm.MR); channel++) {
-            int at = output + channel * columns + firstOutRow * g.outWidth();
-            activation.apply(out, at, at + (endOutRow - firstOutRow) * g.outWidth(), alpha);
-        }
+        winograd.run(in, inOffset + sample * g.inSize(), phase, block * blockRows, blockRows, firstPanel, endPanel,
+                weights, bias, activation, alpha, out, outOffset + sample * g.outSize(), scratch.floats);
     }
 
     // ---- GEMM on the scalar path, im2col written out ---------------------------------------------------------

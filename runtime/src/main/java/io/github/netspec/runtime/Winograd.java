@@ -17,6 +17,12 @@ package io.github.netspec.runtime;
  * no junk column, and the input transform reads each window point of {@link VectorKernels#LANES} tiles as
  * one vector. Its planes are read once, by the transform, so a block may be much larger than the GEMM's.
  *
+ * <p>A dilated 3×3 kernel (dilation d) is the same thing on each of the d×d <em>phases</em> of the output:
+ * outputs whose row and column leave remainders (py, px) when divided by d read only inputs d apart, so a
+ * tile is 2×2 outputs d apart, and its window 4×4 inputs d apart: im2col of a 4×4 kernel at dilation d and
+ * stride 2d, its padding less (py, px). That needs the padding to be at least d - 1 on the top and left, as
+ * "same" padding is.
+ *
  * <p>Rounding differs from the plain sum: the transforms add and subtract inputs before the products, which
  * loses a few bits where neighbouring inputs nearly cancel. F(2×2, 3×3) keeps that within the tolerance the
  * kernels are tested to; the larger F(4×4, 3×3) would not reliably.
@@ -33,34 +39,58 @@ final class Winograd {
     private static final float[] ZEROS = new float[Gemm.NR];
 
     private final ConvGeometry g;
-    private final ImplicitIm2col windows;
     private final int channels;
-    private final int tilesHigh;
-    private final int tilesWide;
+    /** Per output phase (py, px), row-major: its tiles' windows and how many tiles it has. */
+    private final Phase[] phases;
     /** Tiles transformed at once, in whole NR-wide panels. */
     private final int chunkTiles;
 
+    /** The outputs at rows {@code py + k·dh} and columns {@code px + k·dw}, in tiles of 2×2 of them. */
+    private record Phase(int rowPhase, int columnPhase, int tilesHigh, int tilesWide, ImplicitIm2col windows) {}
+
     Winograd(ConvGeometry g) {
         if (!applies(g)) {
-            throw new IllegalArgumentException("Winograd F(2x2, 3x3) needs a 3x3 kernel, stride 1, dilation 1, "
-                    + "one group and zero padding, not " + g);
+            throw new IllegalArgumentException(requirement(g));
         }
         this.g = g;
         this.channels = g.inChannels();
-        this.tilesHigh = (g.outHeight() + 1) / 2;
-        this.tilesWide = (g.outWidth() + 1) / 2;
-        ConvGeometry windowGeometry = new ConvGeometry(channels, g.inHeight(), g.inWidth(), g.outChannels(),
-                tilesHigh, tilesWide, 4, 4, 2, 2, 1, 1, g.padTop(), g.padLeft(), 1, PaddingMode.ZEROS);
-        this.windows = new ImplicitIm2col(windowGeometry, true, PLANES_BUDGET);
+        int dh = g.dilationHeight();
+        int dw = g.dilationWidth();
+        this.phases = new Phase[dh * dw];
+        int widest = 0;
+        for (int py = 0; py < dh; py++) {
+            for (int px = 0; px < dw; px++) {
+                int tilesHigh = (outputsInPhase(g.outHeight(), py, dh) + 1) / 2;
+                int tilesWide = (outputsInPhase(g.outWidth(), px, dw) + 1) / 2;
+                // An output narrower than the dilation leaves some phases empty; their windows are never read.
+                ConvGeometry windowGeometry = new ConvGeometry(channels, g.inHeight(), g.inWidth(), g.outChannels(),
+                        Math.max(1, tilesHigh), Math.max(1, tilesWide), 4, 4, 2 * dh, 2 * dw, dh, dw,
+                        g.padTop() - py, g.padLeft() - px, 1, PaddingMode.ZEROS);
+                ImplicitIm2col windows = new ImplicitIm2col(windowGeometry, true, PLANES_BUDGET);
+                phases[py * dw + px] = new Phase(py, px, tilesHigh, tilesWide, windows);
+                widest = Math.max(widest, windows.maxRows * tilesWide);
+            }
+        }
         int fitting = TRANSFORMED_BUDGET / (POINTS * channels) / Gemm.NR * Gemm.NR;
-        this.chunkTiles = Math.max(Gemm.NR, Math.min(fitting, Gemm.roundUp(windows.maxRows * tilesWide, Gemm.NR)));
+        this.chunkTiles = Math.max(Gemm.NR, Math.min(fitting, Gemm.roundUp(widest, Gemm.NR)));
+    }
+
+    /** Outputs of a side of {@code size} at positions {@code phase, phase + d, ...}. */
+    private static int outputsInPhase(int size, int phase, int dilation) {
+        return Math.max(0, (size - phase + dilation - 1) / dilation);
     }
 
     /** Whether F(2×2, 3×3) computes this convolution. */
     static boolean applies(ConvGeometry g) {
         return g.kernelHeight() == 3 && g.kernelWidth() == 3 && g.strideHeight() == 1 && g.strideWidth() == 1
-                && g.dilationHeight() == 1 && g.dilationWidth() == 1 && g.groups() == 1
-                && g.paddingMode() == PaddingMode.ZEROS;
+                && g.groups() == 1 && g.paddingMode() == PaddingMode.ZEROS
+                && g.padTop() >= g.dilationHeight() - 1 && g.padLeft() >= g.dilationWidth() - 1;
+    }
+
+    /** What {@link #applies} asks, for an error message. */
+    static String requirement(ConvGeometry g) {
+        return "Winograd F(2x2, 3x3) needs a 3x3 kernel, stride 1, one group, zero padding and, with dilation d, "
+                + "padding of at least d - 1 on the top and left, not " + g;
     }
 
     /**
@@ -98,17 +128,28 @@ final class Winograd {
         return packed;
     }
 
-    /** The most tile rows one block holds, for one thread. */
+    /** Output phases: 1 without dilation, dh·dw with it; each splits into blocks of tile rows on its own. */
+    int phases() {
+        return phases.length;
+    }
+
+    /** The most tile rows one block holds, for one thread, in every phase. */
     int maxBlockRows() {
-        return windows.maxRows;
+        int rows = Integer.MAX_VALUE;
+        for (Phase phase : phases) {
+            rows = Math.min(rows, phase.windows.maxRows);
+        }
+        return rows;
     }
 
+    /** Tile rows of the tallest phase. */
     int tilesHigh() {
-        return tilesHigh;
+        return phases[0].tilesHigh;
     }
 
+    /** Tiles per row of the widest phase. */
     int tilesWide() {
-        return tilesWide;
+        return phases[0].tilesWide;
     }
 
     /** The planes, the transformed input of a chunk, the 16 products of one weight panel, and its outputs. */
@@ -117,7 +158,11 @@ final class Winograd {
     }
 
     private int transformedOffset() {
-        return windows.planesSize();
+        int planes = 0;
+        for (Phase phase : phases) {
+            planes = Math.max(planes, phase.windows.planesSize());
+        }
+        return planes;
     }
 
     private int productsOffset() {
@@ -130,23 +175,30 @@ final class Winograd {
 
     /**
      * Weight panels {@code [firstPanel, endPanel)} (output channels in MR-row panels) of tile rows
-     * {@code [firstRow, firstRow + rows)} of one sample, without the activation.
+     * {@code [firstRow, firstRow + blockRows)} of one phase of one sample, activation included. A phase with
+     * fewer tile rows than {@code firstRow} has nothing to do.
      *
      * @param input where the sample starts in {@code in}
      * @param output where the sample starts in {@code out}
      * @param weights {@link #transformWeights}'s packing
      * @param bias one value per output channel, padded by MR
      */
-    void run(float[] in, int input, int firstRow, int rows, int firstPanel, int endPanel, float[] weights,
-             float[] bias, float[] out, int output, float[] scratch) {
-        windows.copyPlanes(in, input, firstRow, rows, scratch);
-        int gridColumns = rows * tilesWide;
+    void run(float[] in, int input, int phaseIndex, int firstRow, int blockRows, int firstPanel, int endPanel,
+             float[] weights, float[] bias, Activation activation, float alpha, float[] out, int output,
+             float[] scratch) {
+        Phase phase = phases[phaseIndex];
+        int rows = Math.min(blockRows, phase.tilesHigh - firstRow);
+        if (rows <= 0 || phase.tilesWide == 0) {
+            return;
+        }
+        phase.windows.copyPlanes(in, input, firstRow, rows, scratch);
+        int gridColumns = rows * phase.tilesWide;
         int outChannels = g.outChannels();
         int pointSize = Gemm.panels(outChannels) * channels * Gemm.MR;
         for (int from = 0; from < gridColumns; from += chunkTiles) {
             int count = Math.min(chunkTiles, gridColumns - from);
             int panels = (count + Gemm.NR - 1) / Gemm.NR;
-            VectorKernels.winogradInput(scratch, windows.rowStarts, channels, from, panels, scratch,
+            VectorKernels.winogradInput(scratch, phase.windows.rowStarts, channels, from, panels, scratch,
                     transformedOffset(), channels * chunkTiles);
             for (int panel = firstPanel; panel < endPanel; panel++) {
                 for (int point = 0; point < POINTS; point++) {
@@ -163,7 +215,12 @@ final class Winograd {
                     int channel = panel * Gemm.MR + i;
                     VectorKernels.winogradOutput(scratch, productsOffset() + i * chunkTiles, Gemm.MR * chunkTiles,
                             panels * Gemm.NR, bias[channel], scratch, outputsOffset(), chunkTiles);
-                    scatter(scratch, outputsOffset(), firstRow, from, count,
+                    // Here each of a tile's four outputs is one run over the chunk, read in order.
+                    for (int q = 0; q < 4; q++) {
+                        int row = outputsOffset() + q * chunkTiles;
+                        activation.apply(scratch, row, row + count, alpha);
+                    }
+                    scatter(scratch, outputsOffset(), phase, firstRow, from, count,
                             out, output + channel * g.outHeight() * g.outWidth());
                 }
             }
@@ -171,32 +228,35 @@ final class Winograd {
     }
 
     /**
-     * Tiles {@code [from, from + count)} of a block's grid (its first tile row is {@code firstRow}) to one
-     * output channel: four rows of outputs {@code y00, y01, y10, y11} per tile, {@code chunkTiles} apart,
-     * each to its place, less the row and column past an odd output's edge.
+     * Tiles {@code [from, from + count)} of a block's grid of one phase (its first tile row is
+     * {@code firstRow}) to one output channel: four rows of outputs {@code y00, y01, y10, y11} per tile,
+     * {@code chunkTiles} apart, each to its place, less those past the output's bottom or right edge.
      */
-    private void scatter(float[] y, int yOffset, int firstRow, int from, int count, float[] out, int plane) {
+    private void scatter(float[] y, int yOffset, Phase phase, int firstRow, int from, int count, float[] out,
+                         int plane) {
         int outHeight = g.outHeight();
         int outWidth = g.outWidth();
-        int ty = firstRow + from / tilesWide;
-        int tx = from % tilesWide;
+        int dh = g.dilationHeight();
+        int dw = g.dilationWidth();
+        int ty = firstRow + from / phase.tilesWide;
+        int tx = from % phase.tilesWide;
         for (int t = 0; t < count; t++) {
-            int oy = 2 * ty;
-            int ox = 2 * tx;
+            int oy = phase.rowPhase + 2 * dh * ty;
+            int ox = phase.columnPhase + 2 * dw * tx;
             int top = plane + oy * outWidth + ox;
             int at = yOffset + t;
-            boolean right = ox + 1 < outWidth;
+            boolean right = ox + dw < outWidth;
             out[top] = y[at];
             if (right) {
-                out[top + 1] = y[at + chunkTiles];
+                out[top + dw] = y[at + chunkTiles];
             }
-            if (oy + 1 < outHeight) {
-                out[top + outWidth] = y[at + 2 * chunkTiles];
+            if (oy + dh < outHeight) {
+                out[top + dh * outWidth] = y[at + 2 * chunkTiles];
                 if (right) {
-                    out[top + outWidth + 1] = y[at + 3 * chunkTiles];
+                    out[top + dh * outWidth + dw] = y[at + 3 * chunkTiles];
                 }
             }
-            if (++tx == tilesWide) {
+            if (++tx == phase.tilesWide) {
                 tx = 0;
                 ty++;
             }

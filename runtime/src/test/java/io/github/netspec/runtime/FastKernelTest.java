@@ -98,7 +98,14 @@ class FastKernelTest {
                 // Winograd: 300 channels, so a chunk is one panel of tiles
                 conv(300, 6, 7, 8, 3, 1, 1, 1, 1),
                 // Winograd: 95 rows of tiles, more than one block of planes holds
-                conv(16, 190, 190, 16, 3, 1, 1, 1, 1));
+                conv(16, 190, 190, 4, 3, 1, 1, 1, 1),
+                // Winograd at dilation 2 and 3: four and nine output phases, of unequal sizes
+                conv(20, 17, 15, 18, 3, 1, 2, 2, 1),
+                conv(16, 9, 13, 16, 3, 1, 3, 3, 1),
+                // dilation 3 on a 1x2 output: most phases are empty
+                conv(16, 1, 2, 16, 3, 1, 3, 3, 1),
+                // dilation 2 with padding 0: a phase would need negative padding, so no Winograd
+                conv(16, 12, 12, 16, 3, 1, 0, 2, 1));
     }
 
     private static ConvGeometry conv(int inC, int h, int w, int outC, int k, int stride, int pad, int dilation, int groups) {
