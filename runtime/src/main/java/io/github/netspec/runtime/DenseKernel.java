@@ -160,9 +160,25 @@ public final class DenseKernel implements TaskKernel {
         }
     }
 
-    /** Outputs {@code [fromCol, toCol)} of a narrow layer, for {@code samples} samples from {@code in[input]}. */
+    /**
+     * Outputs {@code [fromCol, toCol)} of a narrow layer, for {@code samples} samples from {@code in[input]}:
+     * two samples to a pass over the weights, any last one alone, with the same sums either way.
+     */
     private void dotProducts(float[] in, int input, int samples, int fromCol, int toCol, float[] out, int output) {
-        for (int s = 0; s < samples; s++) {
+        int s = 0;
+        for (; s + 2 <= samples; s += 2) {
+            int row = output + s * outFeatures;
+            int next = row + outFeatures;
+            for (int o = fromCol; o < toCol; o++) {
+                VectorKernels.dotPair(panels, o * inFeatures, in, input + s * inFeatures, input + (s + 1) * inFeatures,
+                        inFeatures, out, row + o, next + o);
+                out[row + o] += bias[o];
+                out[next + o] += bias[o];
+            }
+            activation.apply(out, row + fromCol, row + toCol, alpha);
+            activation.apply(out, next + fromCol, next + toCol, alpha);
+        }
+        for (; s < samples; s++) {
             int row = output + s * outFeatures;
             for (int o = fromCol; o < toCol; o++) {
                 out[row + o] = VectorKernels.dot(panels, o * inFeatures, in, input + s * inFeatures, inFeatures) + bias[o];

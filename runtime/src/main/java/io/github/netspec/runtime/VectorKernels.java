@@ -279,6 +279,52 @@ final class VectorKernels {
     }
 
     /**
+     * {@link #dot} of one weight row with two inputs, reading the weights once: at batch > 1 a narrow layer's
+     * dot products wait on its weights, not on the FMAs. Each sum is formed as {@link #dot} forms it (the
+     * order of {@code reduceLanes} is the JIT's choice, so the last bit may differ between the two). The sums go
+     * to {@code sums[firstSum]} and {@code sums[secondSum]}.
+     */
+    static void dotPair(float[] w, int wOffset, float[] x, int first, int second, int depth, float[] sums,
+                        int firstSum, int secondSum) {
+        FloatVector p0 = FloatVector.zero(S);
+        FloatVector p1 = p0;
+        FloatVector p2 = p0;
+        FloatVector p3 = p0;
+        FloatVector q0 = p0;
+        FloatVector q1 = p0;
+        FloatVector q2 = p0;
+        FloatVector q3 = p0;
+        int k = 0;
+        for (; k + 4 * L <= depth; k += 4 * L) {
+            FloatVector w0 = FloatVector.fromArray(S, w, wOffset + k);
+            FloatVector w1 = FloatVector.fromArray(S, w, wOffset + k + L);
+            FloatVector w2 = FloatVector.fromArray(S, w, wOffset + k + 2 * L);
+            FloatVector w3 = FloatVector.fromArray(S, w, wOffset + k + 3 * L);
+            p0 = w0.fma(FloatVector.fromArray(S, x, first + k), p0);
+            q0 = w0.fma(FloatVector.fromArray(S, x, second + k), q0);
+            p1 = w1.fma(FloatVector.fromArray(S, x, first + k + L), p1);
+            q1 = w1.fma(FloatVector.fromArray(S, x, second + k + L), q1);
+            p2 = w2.fma(FloatVector.fromArray(S, x, first + k + 2 * L), p2);
+            q2 = w2.fma(FloatVector.fromArray(S, x, second + k + 2 * L), q2);
+            p3 = w3.fma(FloatVector.fromArray(S, x, first + k + 3 * L), p3);
+            q3 = w3.fma(FloatVector.fromArray(S, x, second + k + 3 * L), q3);
+        }
+        for (; k + L <= depth; k += L) {
+            FloatVector w0 = FloatVector.fromArray(S, w, wOffset + k);
+            p0 = w0.fma(FloatVector.fromArray(S, x, first + k), p0);
+            q0 = w0.fma(FloatVector.fromArray(S, x, second + k), q0);
+        }
+        float firstDot = p0.add(p1).add(p2.add(p3)).reduceLanes(VectorOperators.ADD);
+        float secondDot = q0.add(q1).add(q2.add(q3)).reduceLanes(VectorOperators.ADD);
+        for (; k < depth; k++) {
+            firstDot += w[wOffset + k] * x[first + k];
+            secondDot += w[wOffset + k] * x[second + k];
+        }
+        sums[firstSum] = firstDot;
+        sums[secondSum] = secondDot;
+    }
+
+    /**
      * A depthwise convolution over {@link ImplicitIm2col}'s planes: output n is {@code bias + Σt w[filter + t]
      * ·planes[tapStarts[t] + n]} over the taps t, for {@code 0 <= n < count}, clamped to {@code [low, high]}
      * (relu, relu6, or nothing with infinite bounds; NaN stays NaN) and written to {@code out[output + n]}.

@@ -44,6 +44,12 @@ final class Winograd {
     private final Phase[] phases;
     /** Tiles transformed at once, in whole NR-wide panels. */
     private final int chunkTiles;
+    /** Where the scratch holds, after the largest phase's planes, the transformed input of a chunk ... */
+    private final int transformedOffset;
+    /** ... the 16 products of one weight panel ... */
+    private final int productsOffset;
+    /** ... and the four outputs of each of the chunk's tiles for one output channel. */
+    private final int outputsOffset;
 
     /** The outputs at rows {@code py + k·dh} and columns {@code px + k·dw}, in tiles of 2×2 of them. */
     private record Phase(int rowPhase, int columnPhase, int tilesHigh, int tilesWide, ImplicitIm2col windows) {}
@@ -73,6 +79,13 @@ final class Winograd {
         }
         int fitting = TRANSFORMED_BUDGET / (POINTS * channels) / Gemm.NR * Gemm.NR;
         this.chunkTiles = Math.max(Gemm.NR, Math.min(fitting, Gemm.roundUp(widest, Gemm.NR)));
+        int planes = 0;
+        for (Phase phase : phases) {
+            planes = Math.max(planes, phase.windows.planesSize());
+        }
+        this.transformedOffset = planes;
+        this.productsOffset = transformedOffset + POINTS * channels * chunkTiles;
+        this.outputsOffset = productsOffset + POINTS * Gemm.MR * chunkTiles;
     }
 
     /** Outputs of a side of {@code size} at positions {@code phase, phase + d, ...}. */
@@ -154,24 +167,9 @@ final class Winograd {
 
     /** The planes, the transformed input of a chunk, the 16 products of one weight panel, and its outputs. */
     int scratchSize() {
-        return outputsOffset() + 4 * chunkTiles;
+        return outputsOffset + 4 * chunkTiles;
     }
 
-    private int transformedOffset() {
-        int planes = 0;
-        for (Phase phase : phases) {
-            planes = Math.max(planes, phase.windows.planesSize());
-        }
-        return planes;
-    }
-
-    private int productsOffset() {
-        return transformedOffset() + POINTS * channels * chunkTiles;
-    }
-
-    private int outputsOffset() {
-        return productsOffset() + POINTS * Gemm.MR * chunkTiles;
-    }
 
     /**
      * Weight panels {@code [firstPanel, endPanel)} (output channels in MR-row panels) of tile rows
@@ -199,12 +197,12 @@ final class Winograd {
             int count = Math.min(chunkTiles, gridColumns - from);
             int panels = (count + Gemm.NR - 1) / Gemm.NR;
             VectorKernels.winogradInput(scratch, phase.windows.rowStarts, channels, from, panels, scratch,
-                    transformedOffset(), channels * chunkTiles);
+                    transformedOffset, channels * chunkTiles);
             for (int panel = firstPanel; panel < endPanel; panel++) {
                 for (int point = 0; point < POINTS; point++) {
                     int a = point * pointSize + panel * channels * Gemm.MR;
-                    int b = transformedOffset() + point * channels * chunkTiles;
-                    int m = productsOffset() + point * Gemm.MR * chunkTiles;
+                    int b = transformedOffset + point * channels * chunkTiles;
+                    int m = productsOffset + point * Gemm.MR * chunkTiles;
                     for (int p = 0; p < panels; p++) {
                         VectorKernels.tile(weights, a, scratch, b + p * channels * Gemm.NR, channels, ZEROS, 0, 0,
                                 scratch, m + p * Gemm.NR, chunkTiles);
@@ -213,14 +211,14 @@ final class Winograd {
                 int tileRows = Math.min(Gemm.MR, outChannels - panel * Gemm.MR);
                 for (int i = 0; i < tileRows; i++) {
                     int channel = panel * Gemm.MR + i;
-                    VectorKernels.winogradOutput(scratch, productsOffset() + i * chunkTiles, Gemm.MR * chunkTiles,
-                            panels * Gemm.NR, bias[channel], scratch, outputsOffset(), chunkTiles);
+                    VectorKernels.winogradOutput(scratch, productsOffset + i * chunkTiles, Gemm.MR * chunkTiles,
+                            panels * Gemm.NR, bias[channel], scratch, outputsOffset, chunkTiles);
                     // Here each of a tile's four outputs is one run over the chunk, read in order.
                     for (int q = 0; q < 4; q++) {
-                        int row = outputsOffset() + q * chunkTiles;
+                        int row = outputsOffset + q * chunkTiles;
                         activation.apply(scratch, row, row + count, alpha);
                     }
-                    scatter(scratch, outputsOffset(), phase, firstRow, from, count,
+                    scatter(scratch, outputsOffset, phase, firstRow, from, count,
                             out, output + channel * g.outHeight() * g.outWidth());
                 }
             }

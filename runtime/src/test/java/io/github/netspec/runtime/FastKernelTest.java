@@ -159,7 +159,8 @@ class FastKernelTest {
     @ParameterizedTest
     @MethodSource("batches")
     void batchedDenseMatchesThePlainLoops(int batch) {
-        // 45 outputs run as tiles, 10 (a classifier's head) as one dot product per output.
+        // 45 outputs run as tiles, 10 (a classifier's head) as dot products, two samples at a time and an odd
+        // one alone.
         for (int outFeatures : List.of(45, 10)) {
             Random random = new Random(batch);
             int in = 300;
