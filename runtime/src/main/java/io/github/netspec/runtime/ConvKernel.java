@@ -50,10 +50,10 @@ public final class ConvKernel implements TaskKernel {
      * Measured side by side on one core (Zen 3): MnistNet's 3×3 convolution (depth 9) ran 25% faster with
      * shifted planes; ResNet-18's 3×3 layers (depth 576 and more) 2–10% slower, their tiles' B no longer
      * sharing cache lines between neighbouring taps (measured when the tile read B where it lay, before B was
-     * packed; those layers now run Winograd, but the stride-2 ones still use this). Depthwise layers use shifted planes at stride 1: of
-     * MobileNetV2's, the 7×7 ones ran 30–40% faster and the 56×56 one 7–10%, the 112×112 one 9% slower. At
-     * stride 2 a plane per kernel column copies half again as much as the four phase planes, and copying is
-     * most of such a layer.
+     * packed; those layers now run Winograd, but the stride-2 ones still use this). Depthwise layers use
+     * shifted planes at stride 1: of MobileNetV2's, the 7×7 ones ran 30–40% faster and the 56×56 one 7–10%,
+     * the 112×112 one 9% slower. At stride 2 a plane per kernel column copies half again as much as the four
+     * phase planes, and copying is most of such a layer.
      */
     private static final int SHIFTED_PLANES_DEPTH = 128;
 
@@ -294,7 +294,7 @@ public final class ConvKernel implements TaskKernel {
      * Pieces the output channels split into, each repacking its block: only when the blocks give fewer than
      * two tasks per thread (a tiny image, or on the scalar path an image under two full blocks a thread).
      * Winograd splits them only as far as the threads need: each piece copies its block's planes and
-     * transforms its input again, about 0.3 ms for each of ResNet-18's layers on one core, where a GEMM
+     * transforms its input again, 0.3–0.4 ms for each of ResNet-18's layers on one core, where a GEMM
      * piece packs only what its own panels read.
      */
     private int rowChunks(int batch, int threads, int blocks) {

@@ -162,7 +162,7 @@ public final class DenseKernel implements TaskKernel {
 
     /**
      * Outputs {@code [fromCol, toCol)} of a narrow layer, for {@code samples} samples from {@code in[input]}:
-     * two samples to a pass over the weights, any last one alone, with the same sums either way.
+     * two samples to a pass over the weights, any last one alone.
      */
     private void dotProducts(float[] in, int input, int samples, int fromCol, int toCol, float[] out, int output) {
         int s = 0;

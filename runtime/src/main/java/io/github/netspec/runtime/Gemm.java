@@ -127,7 +127,8 @@ final class Gemm {
                 float a3 = a[aColumn + 3 * aStep + i];
                 float[] sum = sums[i];
                 for (int j = fromCol; j < toCol; j++) {
-                    sum[j] = Math.fma(a3, b3[j], Math.fma(a2, b2[j], Math.fma(a1, b1[j], Math.fma(a0, b0[j], sum[j]))));
+                    float partial = Math.fma(a1, b1[j], Math.fma(a0, b0[j], sum[j]));
+                    sum[j] = Math.fma(a3, b3[j], Math.fma(a2, b2[j], partial));
                 }
             }
         }

@@ -33,12 +33,12 @@ final class VectorKernels {
      *
      * <p>B is packed rather than read where it lies (im2col's rows are scattered over the input's planes)
      * because a table of row starts costs a load and two bounds checks per k in this loop: a tile-only
-     * microbenchmark on one core (Zen 4, AVX-512) ran at 77 GFLOP/s on a packed panel and 50 on scattered
-     * rows; packing a 256×256 block and then running 64 rows of A over it still made 62.
+     * microbenchmark on one core of the build machine (Zen 3, AVX2) ran at 77 GFLOP/s on a packed panel and
+     * 50 on scattered rows; packing a 256×256 block and then running 64 rows of A over it still made 62.
      *
      * <p>One way in, with no branch: when the accumulators came from either a load or a broadcast, C2 (JDK 17)
      * merged the two at a phi it could not keep in registers, and the tile ran at 42 GFLOP/s instead of 75
-     * (the same microbenchmark, Zen 3, AVX2; a loop of independent FMAs measures 78). No activation here either,
+     * (the same microbenchmark; a loop of independent FMAs measures 78). No activation here either,
      * not even relu as a max: any lanewise max, min or blend in this method halved its speed, so callers
      * activate the stored tile while it is in L1.
      */

@@ -24,8 +24,9 @@ package io.github.netspec.runtime;
  * "same" padding is.
  *
  * <p>Rounding differs from the plain sum: the transforms add and subtract inputs before the products, which
- * loses a few bits where neighbouring inputs nearly cancel. F(2×2, 3×3) keeps that within the tolerance the
- * kernels are tested to; the larger F(4×4, 3×3) would not reliably.
+ * loses a few bits where neighbouring inputs nearly cancel. F(2×2, 3×3) stays within the tolerance the
+ * kernels are tested to against PyTorch. The larger F(4×4, 3×3), whose transforms have larger coefficients
+ * and lose more, is not used.
  */
 final class Winograd {
 
@@ -169,7 +170,6 @@ final class Winograd {
     int scratchSize() {
         return outputsOffset + 4 * chunkTiles;
     }
-
 
     /**
      * Weight panels {@code [firstPanel, endPanel)} (output channels in MR-row panels) of tile rows
