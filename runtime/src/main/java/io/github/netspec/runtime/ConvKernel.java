@@ -79,6 +79,20 @@ public final class ConvKernel implements TaskKernel {
     private final ImplicitIm2col implicit;
     /** The Winograd path's transforms; else null. */
     private final Winograd winograd;
+    /**
+     * The implicit GEMM and depthwise paths' scratch, after the planes: floats per row of a block's sums (the
+     * most grid columns a block has, in whole tiles), and where those sums start; for the GEMM, where its
+     * packed block of im2col starts, right after the planes.
+     */
+    private final int sumsWidth;
+    private final int sumsOffset;
+    private final int packedOffset;
+    /**
+     * Grid columns the Vector API GEMM packs at once: NC, so a KC-deep block (256 KiB) stays in L2 beside the
+     * planes while every weight panel sweeps it, or a whole block's grid if that is narrower. The packed block
+     * lies between the planes and the sums.
+     */
+    private final int chunkColumns;
 
     private ConvKernel(Algorithm algorithm, ConvGeometry g, float[] weights, float[] bias, Activation activation,
                        float alpha) {
@@ -98,6 +112,11 @@ public final class ConvKernel implements TaskKernel {
             case WINOGRAD, IM2COL_GEMM, DIRECT -> null;
         };
         this.winograd = path == Path.WINOGRAD ? new Winograd(g) : null;
+        this.sumsWidth = implicit == null ? 0 : Gemm.roundUp(implicit.maxRows * implicit.gridWidth, Gemm.NR);
+        this.chunkColumns = Math.min(Gemm.NC, sumsWidth);
+        int packedSize = path == Path.IMPLICIT_GEMM ? Math.min(depth, Gemm.KC) * chunkColumns : 0;
+        this.packedOffset = implicit == null ? 0 : implicit.planesSize();
+        this.sumsOffset = packedOffset + packedSize;
         this.biasTiles = path == Path.IMPLICIT_GEMM ? repeatEach(bias, Gemm.NR) : null;
     }
 
@@ -212,9 +231,9 @@ public final class ConvKernel implements TaskKernel {
     public int scratchSize() {
         return switch (path) {
             // The planes, a packed block of B, and every panel's sums for one chunk of columns.
-            case IMPLICIT_GEMM -> sumsOffset() + Gemm.panels(rows) * Gemm.MR * chunkColumns();
+            case IMPLICIT_GEMM -> sumsOffset + Gemm.panels(rows) * Gemm.MR * chunkColumns;
             case WINOGRAD -> winograd.scratchSize();
-            case IMPLICIT_DEPTHWISE -> sumsOffset() + sumsWidth();
+            case IMPLICIT_DEPTHWISE -> sumsOffset + sumsWidth;
             case IM2COL_GEMM, DIRECT -> 0;
         };
     }
@@ -363,8 +382,8 @@ public final class ConvKernel implements TaskKernel {
         int block = task / rowChunks % blocks;
         int group = task / rowChunks / blocks % g.groups();
         int sample = task / rowChunks / blocks / g.groups();
-        int firstPanel = chunk * Gemm.panels(rows) / rowChunks;
-        int endPanel = (chunk + 1) * Gemm.panels(rows) / rowChunks;
+        int firstPanel = panelBoundary(chunk, rowChunks);
+        int endPanel = panelBoundary(chunk + 1, rowChunks);
         int firstRow = block * blockRows;
         int outRows = Math.min(blockRows, g.outHeight() - firstRow);
         int gridColumns = outRows * implicit.gridWidth;
@@ -384,13 +403,13 @@ public final class ConvKernel implements TaskKernel {
             starts = implicit.rowStarts;
         }
         int output = outOffset + sample * g.outSize() + group * rows * columns + firstRow * g.outWidth();
-        for (int from = 0; from < gridColumns; from += chunkColumns()) {
-            int to = Math.min(gridColumns, from + chunkColumns());
+        for (int from = 0; from < gridColumns; from += chunkColumns) {
+            int to = Math.min(gridColumns, from + chunkColumns);
             for (int k0 = 0; k0 < depth; k0 += Gemm.KC) {
                 int kc = Math.min(Gemm.KC, depth - k0);
-                VectorKernels.packPanels(source, base + from, starts, k0, kc, tiles(to - from), floats, packedOffset());
+                VectorKernels.packPanels(source, base + from, starts, k0, kc, tiles(to - from), floats, packedOffset);
                 for (int panel = firstPanel; panel < endPanel; panel++) {
-                    int sums = sumsOffset() + (panel - firstPanel) * Gemm.MR * chunkColumns();
+                    int sums = sumsOffset + (panel - firstPanel) * Gemm.MR * chunkColumns;
                     multiplyPanel(group, panel, k0, kc, from, to, gridColumns, floats, sums, out, output);
                 }
             }
@@ -417,15 +436,20 @@ public final class ConvKernel implements TaskKernel {
         for (int t = 0; t < tiles(to - from); t++) {
             int j = from + t * Gemm.NR;
             boolean direct = lastBlock && j < directEnd;
-            VectorKernels.tile(weights, aPanel, floats, packedOffset() + t * kc * Gemm.NR, kc,
+            VectorKernels.tile(weights, aPanel, floats, packedOffset + t * kc * Gemm.NR, kc,
                     firstBlock ? biasTiles : floats, firstBlock ? channel * Gemm.NR : sums + t * Gemm.NR,
-                    firstBlock ? Gemm.NR : chunkColumns(),
+                    firstBlock ? Gemm.NR : chunkColumns,
                     direct ? out : floats, direct ? panelOutput + j : sums + t * Gemm.NR,
-                    direct ? columns : chunkColumns());
+                    direct ? columns : chunkColumns);
         }
         if (lastBlock) {
-            copyOut(floats, sums, chunkColumns(), tileRows, from, to, directEnd, out, panelOutput);
+            copyOut(floats, sums, chunkColumns, tileRows, from, to, directEnd, out, panelOutput);
         }
+    }
+
+    /** The first weight panel of row chunk {@code chunk} (or the end of the last one), chunks being even. */
+    private int panelBoundary(int chunk, int rowChunks) {
+        return chunk * Gemm.panels(rows) / rowChunks;
     }
 
     private static int tiles(int columns) {
@@ -470,29 +494,6 @@ public final class ConvKernel implements TaskKernel {
         return n / gridWidth * g.outWidth() + Math.min(n % gridWidth, g.outWidth());
     }
 
-    /** The Vector API GEMM's packed block of B starts after the planes. */
-    private int packedOffset() {
-        return implicit.planesSize();
-    }
-
-    /** Where the sums start in the scratch: after the planes, and for the GEMM, after its packed block. */
-    private int sumsOffset() {
-        return implicit.planesSize() + (path == Path.IMPLICIT_GEMM ? Math.min(depth, Gemm.KC) * chunkColumns() : 0);
-    }
-
-    /** Floats per row of a block's sums: the most grid columns a block has, in whole tiles. */
-    private int sumsWidth() {
-        return Gemm.roundUp(implicit.maxRows * implicit.gridWidth, Gemm.NR);
-    }
-
-    /**
-     * Grid columns the Vector API GEMM packs at once: NC, so a KC-deep block (256 KiB) stays in L2 beside the
-     * planes while every weight panel sweeps it, or a whole block's grid if that is narrower.
-     */
-    private int chunkColumns() {
-        return Math.min(Gemm.NC, sumsWidth());
-    }
-
     // ---- Winograd on the Vector API ---------------------------------------------------------------------------
 
     /** Output channels of one row chunk of one block of tile rows of one phase of one sample. */
@@ -502,8 +503,8 @@ public final class ConvKernel implements TaskKernel {
         int block = task / rowChunks % blocks;
         int phase = task / rowChunks / blocks % winograd.phases();
         int sample = task / rowChunks / blocks / winograd.phases();
-        int firstPanel = chunk * Gemm.panels(rows) / rowChunks;
-        int endPanel = (chunk + 1) * Gemm.panels(rows) / rowChunks;
+        int firstPanel = panelBoundary(chunk, rowChunks);
+        int endPanel = panelBoundary(chunk + 1, rowChunks);
         winograd.run(in, inOffset + sample * g.inSize(), phase, block * blockRows, blockRows, firstPanel, endPanel,
                 weights, bias, activation, alpha, out, outOffset + sample * g.outSize(), scratch.floats);
     }
@@ -605,7 +606,7 @@ public final class ConvKernel implements TaskKernel {
             boolean direct = implicit.gridWidth == g.outWidth()
                     && (!Simd.VECTOR || gridColumns >= VectorKernels.LANES);
             float[] target = direct ? out : floats;
-            int targetOffset = direct ? at : sumsOffset();
+            int targetOffset = direct ? at : sumsOffset;
             boolean clamped = Simd.VECTOR && direct && isClamp(activation);
             if (Simd.VECTOR) {
                 VectorKernels.depthwiseGrid(floats, implicit.rowStarts, weights, filter, bias[channel], target,
@@ -615,7 +616,7 @@ public final class ConvKernel implements TaskKernel {
                 scalarDepthwiseGrid(filter, bias[channel], gridColumns, scratch, target, targetOffset);
             }
             if (!direct) {
-                copyOut(floats, sumsOffset(), sumsWidth(), 1, 0, gridColumns, 0, out, at);
+                copyOut(floats, sumsOffset, sumsWidth, 1, 0, gridColumns, 0, out, at);
             } else if (!clamped) {
                 activation.apply(out, at, at + gridColumns, alpha);
             }
