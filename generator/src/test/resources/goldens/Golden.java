@@ -10,6 +10,7 @@ import io.github.netspec.runtime.PaddingMode;
 import io.github.netspec.runtime.PoolGeometry;
 import io.github.netspec.runtime.Pooling;
 import io.github.netspec.runtime.Scratch;
+import io.github.netspec.runtime.TaskKernel;
 import io.github.netspec.runtime.Tensors;
 import io.github.netspec.runtime.ThreadTeam;
 import io.github.netspec.runtime.WeightsLoader;
@@ -180,9 +181,8 @@ public final class Golden {
                     weights.tensor("fc.weight", new int[] {4, 20}, "fc: dense at goldens/golden.net:17:9"),
                     null,
                     Activation.NONE, 0.0f);
-        int scratchSize = Math.max(conv1.scratchSize(), Math.max(c2.scratchSize(), Math.max(sepDepthwise.scratchSize(), Math.max(sepPointwise.scratchSize(), fc.scratchSize()))));
-        int accumulatorWidth = Math.max(conv1.accumulatorWidth(), Math.max(c2.accumulatorWidth(), Math.max(sepDepthwise.accumulatorWidth(), Math.max(sepPointwise.accumulatorWidth(), fc.accumulatorWidth()))));
-        this.workspaces = ThreadLocal.withInitial(() -> new Workspace(ARENA_SIZE, scratchSize, accumulatorWidth));
+        TaskKernel[] kernels = {conv1, c2, sepDepthwise, sepPointwise, fc};
+        this.workspaces = ThreadLocal.withInitial(() -> new Workspace(ARENA_SIZE, kernels));
         this.team = ThreadTeam.single();
     }
 

@@ -22,6 +22,7 @@ import io.github.netspec.runtime.TransposedConvKernel;
 import io.github.netspec.runtime.Upsampling;
 import io.github.netspec.runtime.Pooling;
 import io.github.netspec.runtime.Scratch;
+import io.github.netspec.runtime.TaskKernel;
 import io.github.netspec.runtime.Tensors;
 import io.github.netspec.runtime.ThreadTeam;
 import io.github.netspec.runtime.WeightsLoader;
@@ -204,9 +205,8 @@ public final class JavaEmitter {
             }
         }
         return constructor
-                .addStatement("int scratchSize = $L", maxOver(kernels, "scratchSize"))
-                .addStatement("int accumulatorWidth = $L", maxOver(kernels, "accumulatorWidth"))
-                .addStatement("this.workspaces = $T.withInitial(() -> new $T(ARENA_SIZE, scratchSize, accumulatorWidth))",
+                .addStatement("$T[] kernels = {$L}", TaskKernel.class, String.join(", ", kernels))
+                .addStatement("this.workspaces = $T.withInitial(() -> new $T(ARENA_SIZE, kernels))",
                         ThreadLocal.class, Workspace.class)
                 .addStatement("this.team = $T.single()", ThreadTeam.class)
                 .build();
@@ -240,16 +240,6 @@ public final class JavaEmitter {
                 .addParameter(TypeName.INT, "threads")
                 .addStatement("return new $T(this, $T.of(threads))", self, ThreadTeam.class)
                 .build();
-    }
-
-    /** {@code Math.max(a.scratchSize(), Math.max(b.scratchSize(), ...))}, or 0 with no kernels. */
-    private static CodeBlock maxOver(List<String> kernels, String method) {
-        CodeBlock result = CodeBlock.of("0");
-        for (int i = kernels.size() - 1; i >= 0; i--) {
-            CodeBlock size = CodeBlock.of("$N.$L()", kernels.get(i), method);
-            result = i == kernels.size() - 1 ? size : CodeBlock.of("$T.max($L, $L)", Math.class, size, result);
-        }
-        return result;
     }
 
     private CodeBlock fold(Plan.NormWeights norm) {

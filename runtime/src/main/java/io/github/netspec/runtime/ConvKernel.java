@@ -19,7 +19,7 @@ public final class ConvKernel implements TaskKernel {
         GEMM,
         /**
          * 3×3 at stride 1, dilated or not: Winograd's F(2×2, 3×3), 16 matrix products of transformed weights
-         * and input ({@link Winograd}); on the scalar path, the GEMM.
+         * and input ({@link Winograd}); on the scalar path only where {@link Winograd#scalarPays}, else the GEMM.
          */
         WINOGRAD,
         /** One input channel per group: a sliding window per channel (on the scalar path, a grouped GEMM). */
@@ -31,10 +31,10 @@ public final class ConvKernel implements TaskKernel {
     /**
      * How this JVM runs the algorithm. Depthwise layers run over {@link ImplicitIm2col}'s planes, a block of
      * output rows at once, on both paths. The Vector API GEMM packs im2col from those planes a block at a
-     * time; the scalar one writes it out as row arrays, which HotSpot's auto-vectorizer needs. Winograd needs
-     * the Vector API; without it, those layers run the scalar GEMM.
+     * time; the scalar one writes it out as row arrays, which HotSpot's auto-vectorizer needs. Winograd's
+     * scalar kernel keeps its operands as row arrays too, and runs only the layers where it beats that GEMM.
      */
-    private enum Path { IMPLICIT_GEMM, WINOGRAD, IMPLICIT_DEPTHWISE, IM2COL_GEMM, DIRECT }
+    private enum Path { IMPLICIT_GEMM, WINOGRAD, IMPLICIT_DEPTHWISE, IM2COL_GEMM, SCALAR_WINOGRAD, DIRECT }
 
     /**
      * Channels in and out a layer needs for Winograd to pay. Per tile, its products take 16 multiply-adds for
@@ -105,13 +105,13 @@ public final class ConvKernel implements TaskKernel {
         this.rows = g.outChannels() / g.groups();
         this.depth = g.inChannels() / g.groups() * g.kernelHeight() * g.kernelWidth();
         this.columns = g.outHeight() * g.outWidth();
-        this.path = pathFor(algorithm);
+        this.path = pathFor(algorithm, g);
         this.implicit = switch (path) {
             case IMPLICIT_GEMM -> new ImplicitIm2col(g, depth < SHIFTED_PLANES_DEPTH, ImplicitIm2col.PLANES_BUDGET);
             case IMPLICIT_DEPTHWISE -> new ImplicitIm2col(g, g.strideWidth() == 1, ImplicitIm2col.PLANES_BUDGET);
-            case WINOGRAD, IM2COL_GEMM, DIRECT -> null;
+            case WINOGRAD, IM2COL_GEMM, SCALAR_WINOGRAD, DIRECT -> null;
         };
-        this.winograd = path == Path.WINOGRAD ? new Winograd(g) : null;
+        this.winograd = isWinograd(path) ? new Winograd(g) : null;
         this.sumsWidth = implicit == null ? 0 : Gemm.roundUp(implicit.maxRows * implicit.gridWidth, Gemm.NR);
         this.chunkColumns = Math.min(Gemm.NC, sumsWidth);
         int packedSize = path == Path.IMPLICIT_GEMM ? Math.min(depth, Gemm.KC) * chunkColumns : 0;
@@ -128,13 +128,18 @@ public final class ConvKernel implements TaskKernel {
         return repeated;
     }
 
-    private static Path pathFor(Algorithm algorithm) {
+    private static Path pathFor(Algorithm algorithm, ConvGeometry g) {
         return switch (algorithm) {
             case GEMM -> Simd.VECTOR ? Path.IMPLICIT_GEMM : Path.IM2COL_GEMM;
-            case WINOGRAD -> Simd.VECTOR ? Path.WINOGRAD : Path.IM2COL_GEMM;
+            case WINOGRAD -> Simd.VECTOR ? Path.WINOGRAD
+                    : Winograd.scalarPays(g) ? Path.SCALAR_WINOGRAD : Path.IM2COL_GEMM;
             case DEPTHWISE -> Path.IMPLICIT_DEPTHWISE;
             case DIRECT -> Path.DIRECT;
         };
+    }
+
+    private static boolean isWinograd(Path path) {
+        return path == Path.WINOGRAD || path == Path.SCALAR_WINOGRAD;
     }
 
     /** The algorithm that suits a geometry; the generator asks this at build time and bakes the answer in. */
@@ -183,10 +188,10 @@ public final class ConvKernel implements TaskKernel {
         if (norm != null) {
             foldBatchNorm(norm, folded, paddedBias, outChannels);
         }
-        Path path = pathFor(algorithm);
+        Path path = pathFor(algorithm, g);
         float[] prepared = switch (path) {
             case IMPLICIT_GEMM, IM2COL_GEMM -> packGroups(g, folded);
-            case WINOGRAD -> Winograd.transformWeights(g, folded);
+            case WINOGRAD, SCALAR_WINOGRAD -> Winograd.transformWeights(g, folded);
             case IMPLICIT_DEPTHWISE, DIRECT -> folded;
         };
         return new ConvKernel(algorithm, g, prepared, paddedBias, activation, alpha);
@@ -234,6 +239,7 @@ public final class ConvKernel implements TaskKernel {
             case IMPLICIT_GEMM -> sumsOffset + Gemm.panels(rows) * Gemm.MR * chunkColumns;
             case WINOGRAD -> winograd.scratchSize();
             case IMPLICIT_DEPTHWISE -> sumsOffset + sumsWidth;
+            case SCALAR_WINOGRAD -> winograd.scalarScratchSize();
             case IM2COL_GEMM, DIRECT -> 0;
         };
     }
@@ -241,6 +247,11 @@ public final class ConvKernel implements TaskKernel {
     @Override
     public int accumulatorWidth() {
         return Gemm.NC;
+    }
+
+    @Override
+    public int scratchRows() {
+        return path == Path.SCALAR_WINOGRAD ? winograd.scalarRows() : Gemm.KC;
     }
 
     @Override
@@ -257,6 +268,8 @@ public final class ConvKernel implements TaskKernel {
             }
             case IMPLICIT_DEPTHWISE -> batch * g.outChannels();
             case IM2COL_GEMM -> batch * g.groups() * columnBlocks() * rowChunks(batch, threads, columnBlocks());
+            case SCALAR_WINOGRAD -> batch * winograd.phases() * winograd.scalarChunks()
+                    * rowChunks(batch, threads, winograd.scalarChunks());
             case DIRECT -> batch;
         };
     }
@@ -296,7 +309,7 @@ public final class ConvKernel implements TaskKernel {
      * dilated Winograd layer its output phases.
      */
     private int pieces() {
-        return path == Path.WINOGRAD ? winograd.phases() : g.groups();
+        return isWinograd(path) ? winograd.phases() : g.groups();
     }
 
     private int rowBlocks(int blockRows) {
@@ -321,7 +334,7 @@ public final class ConvKernel implements TaskKernel {
         if (threads == 1 || tasks >= 2 * threads) {
             return 1;
         }
-        int tasksPerThread = path == Path.WINOGRAD ? 1 : ThreadTeam.TASKS_PER_THREAD;
+        int tasksPerThread = isWinograd(path) ? 1 : ThreadTeam.TASKS_PER_THREAD;
         int wanted = (tasksPerThread * threads + tasks - 1) / tasks;
         return Math.max(1, Math.min(Gemm.panels(rows), wanted));
     }
@@ -355,6 +368,12 @@ public final class ConvKernel implements TaskKernel {
                 int rowChunks = rowChunks(batch, threads, columnBlocks());
                 for (int task = from; task < to; task++) {
                     gemmTask(task, columnBlocks(), rowChunks, in, inOffset, out, outOffset, scratch);
+                }
+            }
+            case SCALAR_WINOGRAD -> {
+                int rowChunks = rowChunks(batch, threads, winograd.scalarChunks());
+                for (int task = from; task < to; task++) {
+                    scalarWinogradTask(task, rowChunks, in, inOffset, out, outOffset, scratch);
                 }
             }
             case DIRECT -> {
@@ -509,6 +528,19 @@ public final class ConvKernel implements TaskKernel {
                 weights, bias, activation, alpha, out, outOffset + sample * g.outSize(), scratch.floats);
     }
 
+    /** Output channels of one row chunk of one chunk of tiles of one phase of one sample, on the scalar path. */
+    private void scalarWinogradTask(int task, int rowChunks, float[] in, int inOffset, float[] out, int outOffset,
+                                    Scratch scratch) {
+        int chunks = winograd.scalarChunks();
+        int rowChunk = task % rowChunks;
+        int chunk = task / rowChunks % chunks;
+        int phase = task / rowChunks / chunks % winograd.phases();
+        int sample = task / rowChunks / chunks / winograd.phases();
+        winograd.runScalar(in, inOffset + sample * g.inSize(), phase, chunk, panelBoundary(rowChunk, rowChunks),
+                panelBoundary(rowChunk + 1, rowChunks), weights, bias, activation, alpha, out,
+                outOffset + sample * g.outSize(), scratch);
+    }
+
     // ---- GEMM on the scalar path, im2col written out ---------------------------------------------------------
 
     /** Output channels of one row chunk of one column block of one group of one sample. */
@@ -640,7 +672,7 @@ public final class ConvKernel implements TaskKernel {
                 for (int t = 0; t < taps; t++) {
                     System.arraycopy(planes, starts[t0 + t] + n0, scratch.blockRows[t], 0, width);
                 }
-                Gemm.scalarPanel(weights, filter + t0, 1, 1, scratch.blockRows, 0, taps, 0, width, sums);
+                Gemm.scalarPanel(weights, filter + t0, 1, 1, scratch.blockRows, 0, taps, 0, width, sums, 0);
             }
             System.arraycopy(sums[0], 0, out, output + n0, width);
         }

@@ -96,6 +96,12 @@ public final class DenseKernel implements TaskKernel {
         return stride;
     }
 
+    /** The weights are row arrays of their own; the scratch's rows go unused. */
+    @Override
+    public int scratchRows() {
+        return 0;
+    }
+
     @Override
     public long multiplyAdds(int batch) {
         return (long) batch * inFeatures * outFeatures;
@@ -218,6 +224,7 @@ public final class DenseKernel implements TaskKernel {
         for (int s = 0; s < samples; s++) {
             Arrays.fill(scratch.accumulators[s], fromCol, toCol, 0f);
         }
-        Gemm.scalarPanel(scratch.floats, 0, Gemm.MR, samples, rows, 0, inFeatures, fromCol, toCol, scratch.accumulators);
+        Gemm.scalarPanel(scratch.floats, 0, Gemm.MR, samples, rows, 0, inFeatures, fromCol, toCol, scratch.accumulators,
+                0);
     }
 }

@@ -88,7 +88,7 @@ final class Gemm {
                     System.arraycopy(c, cRow + i * ldc, sums[i], 0, cols);
                 }
             }
-            scalarPanel(a, aOffset + panel * panelStride, MR, tileRows, scratch.blockRows, 0, kc, 0, cols, sums);
+            scalarPanel(a, aOffset + panel * panelStride, MR, tileRows, scratch.blockRows, 0, kc, 0, cols, sums, 0);
             for (int i = 0; i < tileRows; i++) {
                 System.arraycopy(sums[i], 0, c, cRow + i * ldc, cols);
                 if (last && activation != Activation.NONE) {
@@ -99,7 +99,7 @@ final class Gemm {
     }
 
     /**
-     * The scalar kernel: {@code sums[i][j] += Σk A[k][i]·b[firstRow + k][j]} for {@code rows} rows of A and the
+     * The scalar kernel: {@code sums[firstSum + i][j] += Σk A[k][i]·b[firstRow + k][j]} for {@code rows} rows of A and the
      * columns {@code fromCol <= j < toCol}, where {@code A[k][i] = a[aOffset + k·aStep + i]}: an MR-row panel
      * with a step of MR, one row of weights in order (a depthwise filter) with a step of 1. The innermost loop runs over a whole row with one index
      * into every array (see {@link Scratch}), long enough for HotSpot's vectorized main loop to carry it, while
@@ -112,7 +112,7 @@ final class Gemm {
      * ResNet-18 at batch 1 took 142 ms with them and 149 ms with {@code a0·b0[j] + … + a3·b3[j]}.
      */
     static void scalarPanel(float[] a, int aOffset, int aStep, int rows, float[][] b, int firstRow, int kc,
-                            int fromCol, int toCol, float[][] sums) {
+                            int fromCol, int toCol, float[][] sums, int firstSum) {
         int k = 0;
         for (; k + 4 <= kc; k += 4) {
             float[] b0 = b[firstRow + k];
@@ -125,7 +125,7 @@ final class Gemm {
                 float a1 = a[aColumn + aStep + i];
                 float a2 = a[aColumn + 2 * aStep + i];
                 float a3 = a[aColumn + 3 * aStep + i];
-                float[] sum = sums[i];
+                float[] sum = sums[firstSum + i];
                 for (int j = fromCol; j < toCol; j++) {
                     float partial = Math.fma(a1, b1[j], Math.fma(a0, b0[j], sum[j]));
                     sum[j] = Math.fma(a3, b3[j], Math.fma(a2, b2[j], partial));
@@ -137,7 +137,7 @@ final class Gemm {
             int aColumn = aOffset + k * aStep;
             for (int i = 0; i < rows; i++) {
                 float aik = a[aColumn + i];
-                float[] sum = sums[i];
+                float[] sum = sums[firstSum + i];
                 for (int j = fromCol; j < toCol; j++) {
                     sum[j] = Math.fma(aik, bk[j], sum[j]);
                 }

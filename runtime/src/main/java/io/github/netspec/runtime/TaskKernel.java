@@ -29,6 +29,9 @@ public interface TaskKernel {
     /** How wide the scalar kernels' accumulator rows must be for this kernel. */
     int accumulatorWidth();
 
+    /** How many row arrays of NC floats the scalar kernels need for this kernel; KC are always there. */
+    int scratchRows();
+
     /** Runs the whole batch on the calling thread. Allocates nothing. */
     default void forward(float[] in, int inOffset, float[] out, int outOffset, int batch, Scratch scratch) {
         run(0, tasks(batch, 1), 1, in, inOffset, out, outOffset, batch, scratch);

@@ -123,7 +123,7 @@ public final class ThreadTeam implements AutoCloseable {
             scratches = new Scratch[workerCount];
             for (int i = 0; i < workerCount; i++) {
                 int index = i;
-                scratches[i] = new Scratch(0, 0);
+                scratches[i] = Scratch.forKernels();
                 workers[i] = new Thread(() -> work(index), "netspec-worker-" + (i + 1));
                 workers[i].setDaemon(true);
                 workers[i].start();
@@ -234,8 +234,8 @@ public final class ThreadTeam implements AutoCloseable {
             if ((int) (seen >>> 32) != current || (int) seen >= tasks || job == null) {
                 return scratches[index]; // the job is over; claim() will find nothing to do
             }
-            if (!scratches[index].fits(job.scratchSize(), job.accumulatorWidth())) {
-                scratches[index] = new Scratch(job.scratchSize(), job.accumulatorWidth());
+            if (!scratches[index].fits(job)) {
+                scratches[index] = Scratch.forKernels(job);
             }
             return scratches[index];
         }

@@ -14,12 +14,11 @@ public final class Workspace {
 
     /**
      * @param arenaPerSample the planned peak of live activations for one sample, in floats
-     * @param scratchSize the largest {@code scratchSize()} of the network's kernels
-     * @param accumulatorWidth the largest {@code accumulatorWidth()} of the network's kernels
+     * @param kernels every kernel of the network, so the scratch fits each of them
      */
-    public Workspace(int arenaPerSample, int scratchSize, int accumulatorWidth) {
+    public Workspace(int arenaPerSample, TaskKernel... kernels) {
         this.arenaPerSample = arenaPerSample;
-        this.scratch = new Scratch(scratchSize, accumulatorWidth);
+        this.scratch = Scratch.forKernels(kernels);
     }
 
     /** The arena, large enough for {@code batch} samples (each planned buffer scaled by the batch). */

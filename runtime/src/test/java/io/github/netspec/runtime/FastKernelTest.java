@@ -4,6 +4,8 @@ import static io.github.netspec.runtime.KernelReferenceTest.assertClose;
 import static io.github.netspec.runtime.KernelReferenceTest.tensor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -53,7 +55,7 @@ class FastKernelTest {
         for (ConvKernel.Algorithm algorithm : applicable(g)) {
             ConvKernel kernel = ConvKernel.create(algorithm, g, tensor(f[0] + ".weight"), bias, null, Activation.NONE, 0f);
             float[] out = new float[g.outSize()];
-            kernel.forward(tensor(f[0] + ".input"), 0, out, 0, 1, new Scratch(kernel.scratchSize(), kernel.accumulatorWidth()));
+            kernel.forward(tensor(f[0] + ".input"), 0, out, 0, 1, Scratch.forKernels(kernel));
             assertClose(f[0] + " by " + algorithm, tensor(f[0] + ".output"), out);
         }
     }
@@ -102,6 +104,8 @@ class FastKernelTest {
                 // Winograd at dilation 2 and 3: four and nine output phases, of unequal sizes
                 conv(20, 17, 15, 18, 3, 1, 2, 2, 1),
                 conv(16, 9, 13, 16, 3, 1, 3, 3, 1),
+                // dilation 2 with 144 tiles in the largest phase: the scalar path runs it by Winograd too
+                conv(20, 47, 45, 18, 3, 1, 2, 2, 1),
                 // dilation 3 on a 1x2 output: most phases are empty
                 conv(16, 1, 2, 16, 3, 1, 3, 3, 1),
                 // dilation 2 with padding 0: a phase would need negative padding, so no Winograd
@@ -141,18 +145,52 @@ class FastKernelTest {
             for (ConvKernel.Algorithm algorithm : applicable(g)) {
                 ConvKernel kernel = ConvKernel.create(algorithm, g, weight, bias, norm, activation, 0f);
                 float[] out = new float[outOffset + batch * g.outSize()];
-                kernel.forward(in, inOffset, out, outOffset, batch, new Scratch(kernel.scratchSize(), kernel.accumulatorWidth()));
+                kernel.forward(in, inOffset, out, outOffset, batch, Scratch.forKernels(kernel));
                 assertCloseForSums(g + " by " + algorithm + " with " + activation, expected,
                         Arrays.copyOfRange(out, outOffset, out.length), g.weightSize() / g.outChannels());
             }
         }
     }
 
+    /**
+     * The scalar Winograd kernel on every geometry it can run, including those too small for it to pay (where
+     * a network's layer would run the scalar GEMM instead), chunk by chunk and panel by panel as the tasks run
+     * it. The scalar build only: the Vector API build's scratch has no row arrays.
+     */
+    @ParameterizedTest
+    @MethodSource("geometries")
+    void scalarWinogradMatchesThePlainLoops(ConvGeometry g) {
+        assumeFalse(Simd.VECTOR, "the scalar build runs this");
+        assumeTrue(Winograd.applies(g) && g.inChannels() <= Winograd.SCALAR_MAX_CHANNELS, "no scalar Winograd");
+        Random random = new Random(g.hashCode());
+        float[] weight = randoms(random, g.weightSize());
+        float[] bias = new float[g.outChannels() + Gemm.MR];
+        float[] in = randoms(random, 3 + g.inSize());
+        float[] expected = new float[g.outSize()];
+        Convolution.forward(g, Arrays.copyOfRange(in, 3, in.length), weight, bias, expected);
+        Winograd winograd = new Winograd(g);
+        float[] transformed = Winograd.transformWeights(g, weight);
+        Scratch scratch = new Scratch(winograd.scalarScratchSize(), Gemm.NC, winograd.scalarRows());
+        float[] out = new float[2 + g.outSize()];
+        int panels = Gemm.panels(g.outChannels());
+        for (int phase = 0; phase < winograd.phases(); phase++) {
+            for (int chunk = 0; chunk < winograd.scalarChunks(); chunk++) {
+                // Two row chunks, as a team splits a layer, where there are two panels.
+                winograd.runScalar(in, 3, phase, chunk, 0, panels / 2, transformed, bias, Activation.NONE, 0f, out,
+                        2, scratch);
+                winograd.runScalar(in, 3, phase, chunk, panels / 2, panels, transformed, bias, Activation.NONE, 0f,
+                        out, 2, scratch);
+            }
+        }
+        assertCloseForSums(g + " by scalar Winograd", expected, Arrays.copyOfRange(out, 2, out.length),
+                g.weightSize() / g.outChannels());
+    }
+
     @Test
     void denseMatchesPyTorch() {
         DenseKernel kernel = DenseKernel.create(37, 11, tensor("dense.weight"), tensor("dense.bias"), Activation.NONE, 0f);
         float[] out = new float[11];
-        kernel.forward(tensor("dense.input"), 0, out, 0, 1, new Scratch(kernel.scratchSize(), kernel.accumulatorWidth()));
+        kernel.forward(tensor("dense.input"), 0, out, 0, 1, Scratch.forKernels(kernel));
         assertClose("dense", tensor("dense.output"), out);
     }
 
@@ -177,7 +215,7 @@ class FastKernelTest {
             }
             DenseKernel kernel = DenseKernel.create(in, outFeatures, weight, bias, Activation.LEAKY_RELU, 0.2f);
             float[] out = new float[2 + batch * outFeatures];
-            kernel.forward(input, 3, out, 2, batch, new Scratch(kernel.scratchSize(), kernel.accumulatorWidth()));
+            kernel.forward(input, 3, out, 2, batch, Scratch.forKernels(kernel));
             assertCloseForSums(outFeatures + " outputs at batch " + batch, expected,
                     Arrays.copyOfRange(out, 2, out.length), in);
         }

@@ -84,7 +84,7 @@ class ThreadTeamTest {
     }
 
     private static Scratch scratchFor(TaskKernel kernel) {
-        return new Scratch(kernel.scratchSize(), kernel.accumulatorWidth());
+        return Scratch.forKernels(kernel);
     }
 
     @Test
@@ -106,7 +106,7 @@ class ThreadTeamTest {
         };
         try (ThreadTeam team = ThreadTeam.of(2)) {
             assertEquals(2, team.threads());
-            team.forward(kernel, new float[0], 0, new float[0], 0, 1, new Scratch(0, 0));
+            team.forward(kernel, new float[0], 0, new float[0], 0, 1, Scratch.forKernels());
         }
         for (int task = 0; task < tasks; task++) {
             assertEquals(1, runs.get(task), "task " + task + " ran " + runs.get(task) + " times");
@@ -124,7 +124,7 @@ class ThreadTeamTest {
         };
         try (ThreadTeam team = ThreadTeam.of(2)) {
             ArithmeticException thrown = assertThrows(ArithmeticException.class,
-                    () -> team.forward(failing, new float[0], 0, new float[0], 0, 1, new Scratch(0, 0)));
+                    () -> team.forward(failing, new float[0], 0, new float[0], 0, 1, Scratch.forKernels()));
             assertTrue(thrown.getMessage().startsWith("task "), thrown.getMessage());
 
             AtomicIntegerArray runs = new AtomicIntegerArray(16);
@@ -133,7 +133,7 @@ class ThreadTeamTest {
                 void task(int task) {
                     runs.incrementAndGet(task);
                 }
-            }, new float[0], 0, new float[0], 0, 1, new Scratch(0, 0));
+            }, new float[0], 0, new float[0], 0, 1, Scratch.forKernels());
             for (int task = 0; task < 16; task++) {
                 assertEquals(1, runs.get(task));
             }
@@ -157,7 +157,7 @@ class ThreadTeamTest {
                 () -> team.forward(new FakeKernel(4) {
                     @Override
                     void task(int task) {}
-                }, new float[0], 0, new float[0], 0, 1, new Scratch(0, 0)));
+                }, new float[0], 0, new float[0], 0, 1, Scratch.forKernels()));
         assertEquals("this thread team was closed; make a new one", closed.getMessage());
     }
 
@@ -202,6 +202,11 @@ class ThreadTeamTest {
 
         @Override
         public int accumulatorWidth() {
+            return 0;
+        }
+
+        @Override
+        public int scratchRows() {
             return 0;
         }
     }
