@@ -12,10 +12,20 @@ import java.util.Arrays;
  * on the Vector API path instead, and computes each output as a dot product: padded to a whole tile of 16
  * columns, MnistNet's 6272×10 layer read 60% more weights than it has.
  *
- * <p>A task is a group of up to MR samples; for a team of threads, the outputs split into pieces as well, so
- * even one sample's matrix-vector product (bound by reading the weights) is shared.
+ * <p>A task is a group of samples: up to {@link #PASS_GROUPS} tiles of MR on the Vector API path, which read
+ * each block of weights once for all of them, up to MR on the scalar path. For a team of threads, the outputs
+ * split into pieces as well, so even one sample's matrix-vector product (bound by reading the weights) is
+ * shared.
  */
 public final class DenseKernel implements TaskKernel {
+
+    /**
+     * MR-sample tiles one pass over the weights serves on the Vector API path. A large layer is bound by
+     * reading its weights (VggLike's 65536×1024 is 268 MB), so each block of them, once in L2, goes through
+     * the tiles of every sample before the next block is read: at batch 8, one pass instead of one per six
+     * samples.
+     */
+    static final int PASS_GROUPS = 4;
 
     private final int inFeatures;
     private final int outFeatures;
@@ -84,10 +94,24 @@ public final class DenseKernel implements TaskKernel {
         return Simd.VECTOR && outFeatures < 2 * Gemm.NR;
     }
 
-    /** Floats of {@link Scratch} a task needs: a packed panel of MR samples and their MR output rows. */
+    /**
+     * Floats of {@link Scratch} a task needs. Vector API path: per tile of MR samples, its slice of one block
+     * of inputs, packed, then the MR output rows of every tile. Scalar path: a packed panel of MR samples and
+     * their MR output rows.
+     */
     @Override
     public int scratchSize() {
-        return inFeatures * Gemm.MR + Gemm.MR * stride;
+        return Simd.VECTOR ? PASS_GROUPS * Gemm.MR * (blockDepth + stride) : inFeatures * Gemm.MR + Gemm.MR * stride;
+    }
+
+    /** Where the sums of the tasks' samples start in the scratch, a row of {@code stride} per sample. */
+    private int sumsOffset() {
+        return Simd.VECTOR ? PASS_GROUPS * Gemm.MR * blockDepth : inFeatures * Gemm.MR;
+    }
+
+    /** Samples one task takes. */
+    private static int samplesPerTask() {
+        return Simd.VECTOR ? PASS_GROUPS * Gemm.MR : Gemm.MR;
     }
 
     /** How wide the scalar kernels' accumulator rows must be: one output row. */
@@ -107,14 +131,14 @@ public final class DenseKernel implements TaskKernel {
         return (long) batch * inFeatures * outFeatures;
     }
 
-    /** Tasks are groups of up to MR samples, times pieces of the outputs when a team needs more tasks. */
+    /** Tasks are groups of samples, times pieces of the outputs when a team needs more tasks. */
     @Override
     public int tasks(int batch, int threads) {
         return sampleGroups(batch) * columnChunks(batch, threads);
     }
 
     private static int sampleGroups(int batch) {
-        return (batch + Gemm.MR - 1) / Gemm.MR;
+        return (batch + samplesPerTask() - 1) / samplesPerTask();
     }
 
     /** Pieces the outputs split into, in whole NR panels: one for a single thread, a few per thread otherwise. */
@@ -134,10 +158,11 @@ public final class DenseKernel implements TaskKernel {
         int panels = stride / Gemm.NR;
         for (int task = from; task < to; task++) {
             int chunk = task % chunks;
-            int first = task / chunks * Gemm.MR;
+            int first = task / chunks * samplesPerTask();
             int fromCol = chunk * panels / chunks * Gemm.NR;
             int toCol = (chunk + 1) * panels / chunks * Gemm.NR;
-            samples(first, Math.min(Gemm.MR, batch - first), fromCol, toCol, in, inOffset, out, outOffset, scratch);
+            samples(first, Math.min(samplesPerTask(), batch - first), fromCol, toCol, in, inOffset, out, outOffset,
+                    scratch);
         }
     }
 
@@ -157,7 +182,7 @@ public final class DenseKernel implements TaskKernel {
         int end = Math.min(toCol, outFeatures);
         for (int s = 0; s < samples; s++) {
             float[] sums = Simd.VECTOR ? scratch.floats : scratch.accumulators[s];
-            int from = Simd.VECTOR ? inFeatures * Gemm.MR + s * stride : 0;
+            int from = Simd.VECTOR ? sumsOffset() + s * stride : 0;
             int row = outOffset + (first + s) * outFeatures;
             for (int o = fromCol; o < end; o++) {
                 out[row + o] = sums[from + o] + bias[o];
@@ -193,23 +218,33 @@ public final class DenseKernel implements TaskKernel {
         }
     }
 
-    /** Sample s's sums go to {@code scratch[inFeatures·MR + s·stride]}. */
+    /**
+     * Sample s's sums go to {@code scratch[sumsOffset() + s·stride]}. A block of weight rows at a time, every
+     * tile of MR samples in turn packs its slice of those inputs and sweeps the block's columns, so the block
+     * is read from memory once and from L2 by the other tiles.
+     */
     private void vectorSums(float[] in, int input, int samples, int fromCol, int toCol, float[] scratch) {
-        int sums = inFeatures * Gemm.MR;
+        int sums = sumsOffset();
         if (samples == 1) {
             Gemm.vectorTimesMatrix(in, input, inFeatures, panels, fromCol, toCol, scratch, sums);
             return;
         }
-        Gemm.pack(in, input, samples, inFeatures, inFeatures, scratch, 0);
+        int tiles = (samples + Gemm.MR - 1) / Gemm.MR;
         // The tile adds to what its rows hold (all MR of them, samples or not), so they start at zero.
-        for (int s = 0; s < Gemm.MR; s++) {
+        for (int s = 0; s < tiles * Gemm.MR; s++) {
             Arrays.fill(scratch, sums + s * stride + fromCol, sums + s * stride + toCol, 0f);
         }
         for (int k0 = 0; k0 < inFeatures; k0 += blockDepth) {
             int kc = Math.min(blockDepth, inFeatures - k0);
-            for (int j = fromCol; j < toCol; j += Gemm.NR) {
-                VectorKernels.tile(scratch, k0 * Gemm.MR, panels, j * inFeatures + k0 * Gemm.NR, kc, scratch,
-                        sums + j, stride, scratch, sums + j, stride);
+            for (int tile = 0; tile < tiles; tile++) {
+                int packed = tile * Gemm.MR * blockDepth;
+                int rows = sums + tile * Gemm.MR * stride;
+                Gemm.pack(in, input + tile * Gemm.MR * inFeatures + k0, Math.min(Gemm.MR, samples - tile * Gemm.MR),
+                        kc, inFeatures, scratch, packed);
+                for (int j = fromCol; j < toCol; j += Gemm.NR) {
+                    VectorKernels.tile(scratch, packed, panels, j * inFeatures + k0 * Gemm.NR, kc, scratch, rows + j,
+                            stride, scratch, rows + j, stride);
+                }
             }
         }
     }

@@ -222,7 +222,7 @@ class FastKernelTest {
     }
 
     static Stream<Integer> batches() {
-        return Stream.of(1, 2, 7, 8, 9, 17);
+        return Stream.of(1, 2, 7, 8, 9, 17, 30);
     }
 
     @Test
