@@ -72,7 +72,9 @@ public final class Pooling {
      * of the row takes in its value at once. The loops hold no branch on the data (a max by comparison
      * mispredicts half the time on real activations, which made pooling cost more than the convolution
      * before it), and each output still sees its window in the same order, rows then columns.
-     * {@link Math#max(float, float)} returns NaN if either value is NaN, as PyTorch's max pooling does.
+     * {@link Math#max(float, float)} returns NaN if either value is NaN, as PyTorch's max pooling does. At
+     * stride 2 (ResNet's 3×3 max pooling), the Vector API takes the evens of two vectors, as the stride-2 copy
+     * does; the scalar loop over every other value does not vectorize.
      */
     private static void pool(PoolGeometry g, float[] input, int inputOffset, float[] output, int outputOffset,
                              int batch, boolean max) {
@@ -95,7 +97,9 @@ public final class Pooling {
                         int lo = Math.max(0, Math.floorDiv(-shift + stride - 1, stride));
                         int hi = Math.min(outWidth, Math.floorDiv(inWidth - 1 - shift, stride) + 1);
                         int source = row + shift;
-                        if (max) {
+                        if (max && stride == 2 && Simd.VECTOR) {
+                            VectorKernels.maxEvens(input, source + lo * stride, output, outRow + lo, hi - lo);
+                        } else if (max) {
                             for (int ox = lo; ox < hi; ox++) {
                                 output[outRow + ox] = Math.max(output[outRow + ox], input[source + ox * stride]);
                             }

@@ -401,6 +401,29 @@ final class VectorKernels {
     }
 
     /**
+     * {@code out[outOffset + i] = max(out[outOffset + i], in[inOffset + 2i])} for {@code i < count}: one kernel
+     * tap of a stride-2 max pooling over an output row. A last partial step moves back to end at
+     * {@code count}, taking some maxima twice, which changes nothing; where a vector would read past
+     * {@code in}'s end it goes a float at a time. NaN wins, as in {@link Math#max}.
+     */
+    static void maxEvens(float[] in, int inOffset, float[] out, int outOffset, int count) {
+        int i = 0;
+        for (; i < count && count >= L; i += L) {
+            int at = Math.min(i, count - L);
+            int source = inOffset + 2 * at;
+            if (source + 2 * L > in.length) {
+                break;
+            }
+            FloatVector evens = FloatVector.fromArray(S, in, source).rearrange(EVENS)
+                    .blend(FloatVector.fromArray(S, in, source + L).rearrange(EVENS), UPPER_HALF);
+            FloatVector.fromArray(S, out, outOffset + at).max(evens).intoArray(out, outOffset + at);
+        }
+        for (; i < count; i++) {
+            out[outOffset + i] = Math.max(out[outOffset + i], in[inOffset + 2 * i]);
+        }
+    }
+
+    /**
      * {@code to[toOffset + i] = from[fromOffset + i·stride]} for {@code i < count}, at stride 1 or 2: one row of
      * a phase plane ({@link ImplicitIm2col}). Stride 2 takes the evens of two vectors, as {@link #max2x2Row}
      * does; a scalar loop took about a nanosecond a float, most of a stride-2 depthwise layer's time. It may

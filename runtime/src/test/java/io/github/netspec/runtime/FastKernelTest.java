@@ -250,6 +250,37 @@ class FastKernelTest {
     }
 
     @Test
+    void maxpool3Stride2OfEveryRowWidthIsTheLargestOfEachWindow() {
+        // ResNet's stem pooling (3x3, stride 2, padding 1) on rows narrower and wider than a vector of outputs,
+        // with a NaN that must win wherever it falls in a window.
+        Random random = new Random(13);
+        for (int width = 1; width <= 41; width++) {
+            int outWidth = (width + 2 - 3) / 2 + 1;
+            PoolGeometry g = new PoolGeometry(2, 7, width, 4, outWidth, 3, 3, 2, 2, 1, 1);
+            float[] in = randoms(random, 3 + g.inSize());
+            in[3 + random.nextInt(g.inSize())] = Float.NaN;
+            float[] out = new float[g.outSize()];
+            Pooling.max(g, in, 3, out, 0, 1);
+            for (int c = 0; c < 2; c++) {
+                for (int oy = 0; oy < 4; oy++) {
+                    for (int ox = 0; ox < outWidth; ox++) {
+                        float expected = Float.NEGATIVE_INFINITY;
+                        for (int y = 2 * oy - 1; y <= 2 * oy + 1; y++) {
+                            for (int x = 2 * ox - 1; x <= 2 * ox + 1; x++) {
+                                if (y >= 0 && y < 7 && x >= 0 && x < width) {
+                                    expected = Math.max(expected, in[3 + (c * 7 + y) * width + x]);
+                                }
+                            }
+                        }
+                        assertEquals(expected, out[(c * 4 + oy) * outWidth + ox],
+                                "width " + width + " channel " + c + " at " + oy + ", " + ox);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void batchedPoolingIsPoolingPerSample() {
         Random random = new Random(3);
         PoolGeometry g = new PoolGeometry(5, 9, 8, 5, 4, 3, 3, 2, 2, 1, 1);
