@@ -401,6 +401,24 @@ final class VectorKernels {
     }
 
     /**
+     * {@code out[outOffset + 2i] = a[aOffset + i]} and {@code out[outOffset + 2i + 1] = b[bOffset + i]} for
+     * {@code i < LANES}: two runs zipped into one, as {@link Winograd} writes a tile row's two output columns.
+     * Each half of the output spreads half of each vector over alternate lanes and blends the two, one
+     * instruction each in JDK 17 (see {@link #EVENS}).
+     */
+    static void interleave(float[] a, int aOffset, float[] b, int bOffset, float[] out, int outOffset) {
+        FloatVector first = FloatVector.fromArray(S, a, aOffset);
+        FloatVector second = FloatVector.fromArray(S, b, bOffset);
+        first.rearrange(SPREAD_LOW).blend(second.rearrange(SPREAD_LOW), ODD_LANES).intoArray(out, outOffset);
+        first.rearrange(SPREAD_HIGH).blend(second.rearrange(SPREAD_HIGH), ODD_LANES).intoArray(out, outOffset + L);
+    }
+
+    /** Lane i takes lane i / 2 (or L/2 + i / 2): a vector's lower (upper) half, each value twice. */
+    private static final VectorShuffle<Float> SPREAD_LOW = VectorShuffle.fromOp(S, i -> i / 2);
+    private static final VectorShuffle<Float> SPREAD_HIGH = VectorShuffle.fromOp(S, i -> L / 2 + i / 2);
+    private static final VectorMask<Float> ODD_LANES = VectorMask.fromLong(S, 0xAAAAAAAAAAAAAAAAL & ((1L << L) - 1));
+
+    /**
      * {@code out[outOffset + i] = max(out[outOffset + i], in[inOffset + 2i])} for {@code i < count}: one kernel
      * tap of a stride-2 max pooling over an output row. A last partial step moves back to end at
      * {@code count}, taking some maxima twice, which changes nothing; where a vector would read past

@@ -240,6 +240,10 @@ final class Winograd {
         int outWidth = g.outWidth();
         int dh = g.dilationHeight();
         int dw = g.dilationWidth();
+        if (Simd.VECTOR && dh == 1 && dw == 1) {
+            scatterRows(y, yOffset, yStride, phase, firstRow, from, count, out, plane);
+            return;
+        }
         int ty = firstRow + from / phase.tilesWide;
         int tx = from % phase.tilesWide;
         for (int t = 0; t < count; t++) {
@@ -262,6 +266,58 @@ final class Winograd {
                 tx = 0;
                 ty++;
             }
+        }
+    }
+
+    /**
+     * {@link #scatter} without dilation on the Vector API path, a tile row at a time: the tiles whose two
+     * columns both lie in the output interleave {@code y00} with {@code y01} into the top output row and
+     * {@code y10} with {@code y11} into the bottom one, {@link VectorKernels#LANES} tiles per step (a last
+     * partial step moves back, writing some outputs twice with the same values); the rest go one by one.
+     */
+    private void scatterRows(float[] y, int yOffset, int yStride, Phase phase, int firstRow, int from, int count,
+                             float[] out, int plane) {
+        int outHeight = g.outHeight();
+        int outWidth = g.outWidth();
+        int lanes = VectorKernels.LANES;
+        int wholeTiles = outWidth / 2; // tiles with both columns inside the output
+        for (int at = 0; at < count; ) {
+            int ty = firstRow + (from + at) / phase.tilesWide;
+            int tx0 = (from + at) % phase.tilesWide;
+            int run = Math.min(phase.tilesWide - tx0, count - at);
+            int top = plane + 2 * ty * outWidth;
+            boolean bottom = 2 * ty + 1 < outHeight;
+            int whole = Math.max(0, Math.min(run, wholeTiles - tx0));
+            int done = 0;
+            if (whole >= lanes) {
+                for (int t = 0; t < whole; t += lanes) {
+                    int step = Math.min(t, whole - lanes);
+                    int source = yOffset + at + step;
+                    int column = 2 * (tx0 + step);
+                    VectorKernels.interleave(y, source, y, source + yStride, out, top + column);
+                    if (bottom) {
+                        VectorKernels.interleave(y, source + 2 * yStride, y, source + 3 * yStride, out,
+                                top + outWidth + column);
+                    }
+                }
+                done = whole;
+            }
+            for (int t = done; t < run; t++) {
+                int source = yOffset + at + t;
+                int column = 2 * (tx0 + t);
+                boolean right = column + 1 < outWidth;
+                out[top + column] = y[source];
+                if (right) {
+                    out[top + column + 1] = y[source + yStride];
+                }
+                if (bottom) {
+                    out[top + outWidth + column] = y[source + 2 * yStride];
+                    if (right) {
+                        out[top + outWidth + column + 1] = y[source + 3 * yStride];
+                    }
+                }
+            }
+            at += run;
         }
     }
 
