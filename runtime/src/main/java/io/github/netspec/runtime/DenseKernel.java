@@ -12,7 +12,7 @@ import java.util.Arrays;
  * on the Vector API path instead, and computes each output as a dot product: padded to a whole tile of 16
  * columns, MnistNet's 6272×10 layer read 60% more weights than it has.
  *
- * <p>A task is a group of samples: up to {@link #PASS_GROUPS} tiles of MR on the Vector API path, which read
+ * <p>A task is a group of samples: up to {@link #TILES_PER_PASS} tiles of MR on the Vector API path, which read
  * each block of weights once for all of them, up to MR on the scalar path. For a team of threads, the outputs
  * split into pieces as well, so even one sample's matrix-vector product (bound by reading the weights) is
  * shared.
@@ -25,7 +25,7 @@ public final class DenseKernel implements TaskKernel {
      * the tiles of every sample before the next block is read: at batch 8, one pass instead of one per six
      * samples.
      */
-    static final int PASS_GROUPS = 4;
+    static final int TILES_PER_PASS = 4;
 
     private final int inFeatures;
     private final int outFeatures;
@@ -101,17 +101,17 @@ public final class DenseKernel implements TaskKernel {
      */
     @Override
     public int scratchSize() {
-        return Simd.VECTOR ? PASS_GROUPS * Gemm.MR * (blockDepth + stride) : inFeatures * Gemm.MR + Gemm.MR * stride;
+        return Simd.VECTOR ? TILES_PER_PASS * Gemm.MR * (blockDepth + stride) : inFeatures * Gemm.MR + Gemm.MR * stride;
     }
 
     /** Where the sums of the tasks' samples start in the scratch, a row of {@code stride} per sample. */
     private int sumsOffset() {
-        return Simd.VECTOR ? PASS_GROUPS * Gemm.MR * blockDepth : inFeatures * Gemm.MR;
+        return Simd.VECTOR ? TILES_PER_PASS * Gemm.MR * blockDepth : inFeatures * Gemm.MR;
     }
 
     /** Samples one task takes. */
     private static int samplesPerTask() {
-        return Simd.VECTOR ? PASS_GROUPS * Gemm.MR : Gemm.MR;
+        return Simd.VECTOR ? TILES_PER_PASS * Gemm.MR : Gemm.MR;
     }
 
     /** How wide the scalar kernels' accumulator rows must be: one output row. */

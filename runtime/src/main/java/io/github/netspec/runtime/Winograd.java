@@ -1,5 +1,7 @@
 package io.github.netspec.runtime;
 
+import java.util.Arrays;
+
 /**
  * A 3×3 convolution at stride 1 by Winograd's minimal filtering F(2×2, 3×3) (Lavin and Gray, "Fast
  * Algorithms for Convolutional Neural Networks", 2015): {@link #run} on the Vector API path, and
@@ -39,6 +41,26 @@ final class Winograd {
     private static final int TRANSFORMED_BUDGET = 64 * 1024;
     /** A tile of zeros (read with a leading dimension of 0) that the products start their sums from. */
     private static final float[] ZEROS = new float[Gemm.NR];
+
+    /**
+     * The most input channels the scalar path takes. It keeps a chunk's whole transformed input as row arrays,
+     * 16 per input channel (2 MiB at 128 channels), because its products must run along rows that every
+     * weight panel then reads; more channels would need that much again, or the input transformed again for
+     * every weight panel.
+     */
+    static final int SCALAR_MAX_CHANNELS = 128;
+    /**
+     * The fewest tiles a phase needs for the scalar path to pay. Its loops run along a chunk's tiles, and
+     * HotSpot's vectorized loops need long rows: with few tiles, the 2.25× fewer multiplies run along rows a
+     * quarter as long as the GEMM's (one per output pixel). Against the scalar GEMM on one core (Zen 3), 3×3
+     * layers ran 1.28× faster with 100 tiles (128 channels, 20×20), 1.48× with 196 (64 channels, 28×28), the
+     * same with 64 (128 channels, 16×16) and 5% slower with 49 (64 channels, 14×14).
+     */
+    static final int SCALAR_MIN_TILES = 80;
+
+    /** Column j of {@code d B} is {@code d[.][COLUMN_FIRST[j]] ± d[.][COLUMN_SECOND[j]]}, + for j = 1 only. */
+    private static final int[] COLUMN_FIRST = {0, 1, 2, 1};
+    private static final int[] COLUMN_SECOND = {2, 2, 1, 3};
 
     private final ConvGeometry g;
     private final int channels;
@@ -323,39 +345,19 @@ final class Winograd {
 
     // ---- the scalar path ----------------------------------------------------------------------------------
 
-    /**
-     * The most input channels the scalar path takes. It keeps a chunk's whole transformed input as row arrays,
-     * 16 per input channel (2 MiB at 128 channels), because its products must run along rows that every
-     * weight panel then reads; more channels would need that much again, or the input transformed again for
-     * every weight panel.
-     */
-    static final int SCALAR_MAX_CHANNELS = 128;
-    /**
-     * The fewest tiles a phase needs for the scalar path to pay. Its loops run along a chunk's tiles, and
-     * HotSpot's vectorized loops need long rows: with few tiles, the 2.25× fewer multiplies run along rows a
-     * quarter as long as the GEMM's (one per output pixel). Against the scalar GEMM on one core (Zen 3), 3×3
-     * layers ran 1.28× faster with 100 tiles (128 channels, 20×20), 1.48× with 196 (64 channels, 28×28), the
-     * same with 64 (128 channels, 16×16) and 5% slower with 49 (64 channels, 14×14).
-     */
-    static final int SCALAR_MIN_TILES = 80;
-
-    /** Column j of {@code d B} is {@code d[.][COLUMN_FIRST[j]] ± d[.][COLUMN_SECOND[j]]}, + for j = 1 only. */
-    private static final int[] COLUMN_FIRST = {0, 1, 2, 1};
-    private static final int[] COLUMN_SECOND = {2, 2, 1, 3};
-
     /** Where {@link #scalarRows}' layout puts the products, after the transformed input ... */
-    private int productRows() {
+    private int firstProductRow() {
         return POINTS * channels;
     }
 
     /** ... one tile's 4×4 window per input channel, a row per window point ... */
-    private int windowRows() {
-        return productRows() + POINTS * Gemm.MR;
+    private int firstWindowRow() {
+        return firstProductRow() + POINTS * Gemm.MR;
     }
 
     /** ... and eight rows of partial sums of the two transforms. */
-    private int partialRows() {
-        return windowRows() + POINTS;
+    private int firstPartialRow() {
+        return firstWindowRow() + POINTS;
     }
 
     /** Whether the scalar path runs this convolution by Winograd rather than by its GEMM. */
@@ -371,10 +373,10 @@ final class Winograd {
     /**
      * Row arrays of NC floats the scalar path needs: the transformed input of a chunk (point ξ, channel c at
      * row {@code ξ·channels + c}), the 16 products of one weight panel (point ξ, panel row i at
-     * {@code productRows() + ξ·MR + i}), a channel's 16 window rows, and 8 rows of partial sums.
+     * {@code firstProductRow() + ξ·MR + i}), a channel's 16 window rows, and 8 rows of partial sums.
      */
     int scalarRows() {
-        return partialRows() + 8;
+        return firstPartialRow() + 8;
     }
 
     /** Floats the scalar path needs: one output channel's four outputs per tile of a chunk, to scatter. */
@@ -414,9 +416,9 @@ final class Winograd {
         for (int panel = firstPanel; panel < endPanel; panel++) {
             int tileRows = Math.min(Gemm.MR, outChannels - panel * Gemm.MR);
             for (int point = 0; point < POINTS; point++) {
-                int products = productRows() + point * Gemm.MR;
+                int products = firstProductRow() + point * Gemm.MR;
                 for (int i = 0; i < tileRows; i++) {
-                    java.util.Arrays.fill(rows[products + i], 0, count, 0f);
+                    Arrays.fill(rows[products + i], 0, count, 0f);
                 }
                 Gemm.scalarPanel(weights, point * pointSize + panel * channels * Gemm.MR, Gemm.MR, tileRows, rows,
                         point * channels, channels, 0, count, rows, products);
@@ -452,7 +454,7 @@ final class Winograd {
             for (int r = 0; r < 4; r++) {
                 for (int s = 0; s < 4; s++) {
                     gatherRun(in, plane, top + dh * (2 * ty + r), left + dw * (2 * tx + s), 2 * dw, run,
-                            rows[windowRows() + 4 * r + s], at);
+                            rows[firstWindowRow() + 4 * r + s], at);
                 }
             }
             at += run;
@@ -467,12 +469,12 @@ final class Winograd {
         if (y < 0 || y >= g.inHeight()) {
             hi = lo;
         }
-        java.util.Arrays.fill(dst, at, at + lo, 0f);
+        Arrays.fill(dst, at, at + lo, 0f);
         int source = plane + y * width + x0;
         for (int t = lo; t < hi; t++) {
             dst[at + t] = in[source + t * step];
         }
-        java.util.Arrays.fill(dst, at + hi, at + run, 0f);
+        Arrays.fill(dst, at + hi, at + run, 0f);
     }
 
     /**
@@ -481,11 +483,11 @@ final class Winograd {
      * points j, 4 + j, 8 + j and 12 + j.
      */
     private void transformInputScalar(float[][] rows, int channel, int count) {
-        int d = windowRows();
-        float[] r0 = rows[partialRows()];
-        float[] r1 = rows[partialRows() + 1];
-        float[] r2 = rows[partialRows() + 2];
-        float[] r3 = rows[partialRows() + 3];
+        int d = firstWindowRow();
+        float[] r0 = rows[firstPartialRow()];
+        float[] r1 = rows[firstPartialRow() + 1];
+        float[] r2 = rows[firstPartialRow() + 2];
+        float[] r3 = rows[firstPartialRow() + 3];
         for (int j = 0; j < 4; j++) {
             int a = COLUMN_FIRST[j];
             int b = COLUMN_SECOND[j];
@@ -519,8 +521,8 @@ final class Winograd {
      * y11 of each tile), in the order the Vector API kernel adds.
      */
     private void transformOutputScalar(float[][] rows, int i, int count, float bias, float[][] y) {
-        int m = productRows() + i;
-        int partial = partialRows();
+        int m = firstProductRow() + i;
+        int partial = firstPartialRow();
         for (int j = 0; j < 4; j++) {
             // Aᵀ M: top row m0j + m1j + m2j, bottom row m1j - m2j - m3j.
             float[] m0 = rows[m + j * Gemm.MR];
