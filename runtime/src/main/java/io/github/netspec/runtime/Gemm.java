@@ -99,11 +99,12 @@ final class Gemm {
     }
 
     /**
-     * The scalar kernel: {@code sums[firstSum + i][j] += Σk A[k][i]·b[firstRow + k][j]} for {@code rows} rows of A and the
-     * columns {@code fromCol <= j < toCol}, where {@code A[k][i] = a[aOffset + k·aStep + i]}: an MR-row panel
-     * with a step of MR, one row of weights in order (a depthwise filter) with a step of 1. The innermost loop runs over a whole row with one index
-     * into every array (see {@link Scratch}), long enough for HotSpot's vectorized main loop to carry it, while
-     * the MR accumulator rows stay in L1 and B streams through once.
+     * The scalar kernel: {@code sums[firstSum + i][j] += Σk A[k][i]·b[firstRow + k][j]} for {@code rows} rows
+     * of A and the columns {@code fromCol <= j < toCol}, where {@code A[k][i] = a[aOffset + k·aStep + i]}: an
+     * MR-row panel with a step of MR, one row of weights in order (a depthwise filter) with a step of 1. The
+     * innermost loop runs over a whole row with one index into every array (see {@link Scratch}), long enough
+     * for HotSpot's vectorized main loop to carry it, while the MR accumulator rows stay in L1 and B streams
+     * through once.
      *
      * <p>Four k at a time: a loop that loads, adds to and stores a row of sums for every k is bound by those
      * loads and stores; adding four products per store quarters them. Java never contracts {@code a·b + c}

@@ -403,8 +403,8 @@ final class VectorKernels {
     /**
      * {@code out[outOffset + 2i] = a[aOffset + i]} and {@code out[outOffset + 2i + 1] = b[bOffset + i]} for
      * {@code i < LANES}: two runs zipped into one, as {@link Winograd} writes a tile row's two output columns.
-     * Each half of the output spreads half of each vector over alternate lanes and blends the two, one
-     * instruction each in JDK 17 (see {@link #EVENS}).
+     * Each half of the output spreads half of each vector over alternate lanes and blends the two: the
+     * one-vector shuffles and blend {@link #EVENS} is built on, where a shuffle across two vectors is not.
      */
     static void interleave(float[] a, int aOffset, float[] b, int bOffset, float[] out, int outOffset) {
         FloatVector first = FloatVector.fromArray(S, a, aOffset);
