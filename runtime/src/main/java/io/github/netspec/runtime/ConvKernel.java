@@ -262,15 +262,26 @@ public final class ConvKernel implements TaskKernel {
     @Override
     public int tasks(int batch, int threads) {
         return switch (path) {
-            case IMPLICIT_GEMM, WINOGRAD -> {
-                int blocks = rowBlocks(blockRows(batch, threads));
+            case IMPLICIT_GEMM, WINOGRAD, IM2COL_GEMM, SCALAR_WINOGRAD -> {
+                int blocks = blocks(batch, threads);
                 yield batch * pieces() * blocks * rowChunks(batch, threads, blocks);
             }
             case IMPLICIT_DEPTHWISE -> batch * g.outChannels();
-            case IM2COL_GEMM -> batch * g.groups() * columnBlocks() * rowChunks(batch, threads, columnBlocks());
-            case SCALAR_WINOGRAD -> batch * winograd.phases() * winograd.scalarChunks()
-                    * rowChunks(batch, threads, winograd.scalarChunks());
             case DIRECT -> batch;
+        };
+    }
+
+    /**
+     * Blocks each piece of a sample splits into on the paths that split a grid: blocks of output rows (of tile
+     * rows for Winograd) on the Vector API, column blocks for the scalar GEMM, chunks of tiles for scalar
+     * Winograd.
+     */
+    private int blocks(int batch, int threads) {
+        return switch (path) {
+            case IMPLICIT_GEMM, WINOGRAD -> rowBlocks(blockRows(batch, threads));
+            case IM2COL_GEMM -> columnBlocks();
+            case SCALAR_WINOGRAD -> winograd.scalarChunks();
+            case IMPLICIT_DEPTHWISE, DIRECT -> throw new IllegalStateException(path + " does not split a grid");
         };
     }
 
@@ -337,10 +348,7 @@ public final class ConvKernel implements TaskKernel {
         return path == Path.WINOGRAD ? winograd.tilesHigh() : g.outHeight();
     }
 
-    /**
-     * Independent pieces of a sample for the Vector API paths to split into blocks: its groups, or for a
-     * dilated Winograd layer its output phases.
-     */
+    /** Independent pieces of a sample that split into blocks: its groups, or a Winograd layer's output phases. */
     private int pieces() {
         return isWinograd(path) ? winograd.phases() : g.groups();
     }
@@ -376,37 +384,24 @@ public final class ConvKernel implements TaskKernel {
     public void run(int from, int to, int threads, float[] in, int inOffset, float[] out, int outOffset, int batch,
                     Scratch scratch) {
         switch (path) {
-            case IMPLICIT_GEMM -> {
-                int blockRows = blockRows(batch, threads);
-                int blocks = rowBlocks(blockRows);
+            case IMPLICIT_GEMM, WINOGRAD, IM2COL_GEMM, SCALAR_WINOGRAD -> {
+                int blockRows = path == Path.IMPLICIT_GEMM || path == Path.WINOGRAD ? blockRows(batch, threads) : 0;
+                int blocks = blocks(batch, threads);
                 int rowChunks = rowChunks(batch, threads, blocks);
                 for (int task = from; task < to; task++) {
-                    implicitTask(task, blockRows, blocks, rowChunks, in, inOffset, out, outOffset, scratch);
-                }
-            }
-            case WINOGRAD -> {
-                int blockRows = blockRows(batch, threads);
-                int blocks = rowBlocks(blockRows);
-                int rowChunks = rowChunks(batch, threads, blocks);
-                for (int task = from; task < to; task++) {
-                    winogradTask(task, blockRows, blocks, rowChunks, in, inOffset, out, outOffset, scratch);
+                    // Task ((sample·pieces + piece)·blocks + block)·rowChunks + rowChunk, as tasks() counts them.
+                    int rowChunk = task % rowChunks;
+                    int block = task / rowChunks % blocks;
+                    int piece = task / rowChunks / blocks % pieces();
+                    int sample = task / rowChunks / blocks / pieces();
+                    gridTask(piece, block, blockRows, panelBoundary(rowChunk, rowChunks),
+                            panelBoundary(rowChunk + 1, rowChunks), in, inOffset + sample * g.inSize(), out,
+                            outOffset + sample * g.outSize(), scratch);
                 }
             }
             case IMPLICIT_DEPTHWISE -> {
                 for (int task = from; task < to; task++) {
                     depthwiseTask(task, in, inOffset, out, outOffset, scratch);
-                }
-            }
-            case IM2COL_GEMM -> {
-                int rowChunks = rowChunks(batch, threads, columnBlocks());
-                for (int task = from; task < to; task++) {
-                    gemmTask(task, columnBlocks(), rowChunks, in, inOffset, out, outOffset, scratch);
-                }
-            }
-            case SCALAR_WINOGRAD -> {
-                int rowChunks = rowChunks(batch, threads, winograd.scalarChunks());
-                for (int task = from; task < to; task++) {
-                    scalarWinogradTask(task, rowChunks, in, inOffset, out, outOffset, scratch);
                 }
             }
             case DIRECT -> {
@@ -417,10 +412,29 @@ public final class ConvKernel implements TaskKernel {
         }
     }
 
+    /**
+     * Weight panels {@code [firstPanel, endPanel)} of one block of one piece (a group or a Winograd phase) of
+     * the sample at {@code in[input]}, written to the sample at {@code out[output]}.
+     */
+    private void gridTask(int piece, int block, int blockRows, int firstPanel, int endPanel, float[] in, int input,
+                          float[] out, int output, Scratch scratch) {
+        switch (path) {
+            case IMPLICIT_GEMM -> implicitTask(piece, block * blockRows, blockRows, firstPanel, endPanel, in, input,
+                    out, output, scratch);
+            case WINOGRAD -> winograd.run(in, input, piece, block * blockRows, blockRows, firstPanel, endPanel,
+                    weights, bias, activation, alpha, out, output, scratch.floats);
+            case IM2COL_GEMM -> gemmTask(piece, block, firstPanel, endPanel, in, input, out, output, scratch);
+            case SCALAR_WINOGRAD -> winograd.runScalar(in, input, piece, block, firstPanel, endPanel, weights, bias,
+                    activation, alpha, out, output, scratch);
+            case IMPLICIT_DEPTHWISE, DIRECT -> throw new IllegalStateException(path + " does not split a grid");
+        }
+    }
+
     // ---- GEMM on the Vector API, im2col left implicit ----------------------------------------------------------
 
     /**
-     * Output channels of one row chunk of one block of output rows of one group of one sample, as GotoBLAS
+     * Weight panels {@code [firstPanel, endPanel)} of the output rows from {@code firstRow} of one group of one
+     * sample (its input at {@code in[sampleInput]}, its output at {@code out[sampleOutput]}), as GotoBLAS
      * multiplies: the block's grid columns in chunks of {@link #chunkColumns}, and for each chunk, KC-deep
      * blocks of im2col packed into NR-wide panels ({@link VectorKernels#packPanels}) that every MR-row panel
      * of weights then sweeps in NR-column tiles. Sums carry from one KC block to the next in the scratch, a
@@ -428,18 +442,11 @@ public final class ConvKernel implements TaskKernel {
      * end in the output itself; the rest are copied out, less the grid's junk columns, as each panel finishes
      * its chunk, and the activation runs over the chunk's outputs while they are in L1.
      */
-    private void implicitTask(int task, int blockRows, int blocks, int rowChunks, float[] in, int inOffset,
-                              float[] out, int outOffset, Scratch scratch) {
-        int chunk = task % rowChunks;
-        int block = task / rowChunks % blocks;
-        int group = task / rowChunks / blocks % g.groups();
-        int sample = task / rowChunks / blocks / g.groups();
-        int firstPanel = panelBoundary(chunk, rowChunks);
-        int endPanel = panelBoundary(chunk + 1, rowChunks);
-        int firstRow = block * blockRows;
+    private void implicitTask(int group, int firstRow, int blockRows, int firstPanel, int endPanel, float[] in,
+                              int sampleInput, float[] out, int sampleOutput, Scratch scratch) {
         int outRows = Math.min(blockRows, g.outHeight() - firstRow);
         int gridColumns = outRows * implicit.gridWidth;
-        int input = inOffset + sample * g.inSize() + group * g.inChannels() / g.groups() * g.inHeight() * g.inWidth();
+        int input = sampleInput + group * g.inChannels() / g.groups() * g.inHeight() * g.inWidth();
         float[] floats = scratch.floats;
         float[] source;
         int base;
@@ -454,7 +461,7 @@ public final class ConvKernel implements TaskKernel {
             base = 0;
             starts = implicit.rowStarts;
         }
-        int output = outOffset + sample * g.outSize() + group * rows * columns + firstRow * g.outWidth();
+        int output = sampleOutput + group * rows * columns + firstRow * g.outWidth();
         for (int from = 0; from < gridColumns; from += chunkColumns) {
             int to = Math.min(gridColumns, from + chunkColumns);
             for (int k0 = 0; k0 < depth; k0 += Gemm.KC) {
@@ -546,51 +553,18 @@ public final class ConvKernel implements TaskKernel {
         return n / gridWidth * g.outWidth() + Math.min(n % gridWidth, g.outWidth());
     }
 
-    // ---- Winograd on the Vector API ---------------------------------------------------------------------------
-
-    /** Output channels of one row chunk of one block of tile rows of one phase of one sample. */
-    private void winogradTask(int task, int blockRows, int blocks, int rowChunks, float[] in, int inOffset,
-                              float[] out, int outOffset, Scratch scratch) {
-        int chunk = task % rowChunks;
-        int block = task / rowChunks % blocks;
-        int phase = task / rowChunks / blocks % winograd.phases();
-        int sample = task / rowChunks / blocks / winograd.phases();
-        int firstPanel = panelBoundary(chunk, rowChunks);
-        int endPanel = panelBoundary(chunk + 1, rowChunks);
-        winograd.run(in, inOffset + sample * g.inSize(), phase, block * blockRows, blockRows, firstPanel, endPanel,
-                weights, bias, activation, alpha, out, outOffset + sample * g.outSize(), scratch.floats);
-    }
-
-    /** Output channels of one row chunk of one chunk of tiles of one phase of one sample, on the scalar path. */
-    private void scalarWinogradTask(int task, int rowChunks, float[] in, int inOffset, float[] out, int outOffset,
-                                    Scratch scratch) {
-        int chunks = winograd.scalarChunks();
-        int rowChunk = task % rowChunks;
-        int chunk = task / rowChunks % chunks;
-        int phase = task / rowChunks / chunks % winograd.phases();
-        int sample = task / rowChunks / chunks / winograd.phases();
-        winograd.runScalar(in, inOffset + sample * g.inSize(), phase, chunk, panelBoundary(rowChunk, rowChunks),
-                panelBoundary(rowChunk + 1, rowChunks), weights, bias, activation, alpha, out,
-                outOffset + sample * g.outSize(), scratch);
-    }
-
     // ---- GEMM on the scalar path, im2col written out ---------------------------------------------------------
 
-    /** Output channels of one row chunk of one column block of one group of one sample. */
-    private void gemmTask(int task, int blocks, int rowChunks, float[] in, int inOffset, float[] out,
-                          int outOffset, Scratch scratch) {
-        int chunk = task % rowChunks;
-        int block = task / rowChunks % blocks;
-        int group = task / rowChunks / blocks % g.groups();
-        int sample = task / rowChunks / blocks / g.groups();
-        // Chunks start at panel boundaries, so each keeps whole MR-row tiles.
-        int firstRow = chunk * Gemm.panels(rows) / rowChunks * Gemm.MR;
-        int endRow = Math.min(rows, (chunk + 1) * Gemm.panels(rows) / rowChunks * Gemm.MR);
+    /** Weight panels {@code [firstPanel, endPanel)} of one column block of one group of one sample. */
+    private void gemmTask(int group, int block, int firstPanel, int endPanel, float[] in, int sampleInput,
+                          float[] out, int sampleOutput, Scratch scratch) {
+        int firstRow = firstPanel * Gemm.MR;
+        int endRow = Math.min(rows, endPanel * Gemm.MR);
         int n0 = block * Gemm.NC;
         int nc = Math.min(Gemm.NC, columns - n0);
         int inChannelsPerGroup = g.inChannels() / g.groups();
-        int input = inOffset + sample * g.inSize() + group * inChannelsPerGroup * g.inHeight() * g.inWidth();
-        int output = outOffset + sample * g.outSize() + (group * rows + firstRow) * columns + n0;
+        int input = sampleInput + group * inChannelsPerGroup * g.inHeight() * g.inWidth();
+        int output = sampleOutput + (group * rows + firstRow) * columns + n0;
         int chunkWeights = group * Gemm.panels(rows) * depth * Gemm.MR + firstRow * depth;
         for (int k0 = 0; k0 < depth; k0 += Gemm.KC) {
             int kc = Math.min(Gemm.KC, depth - k0);
