@@ -113,10 +113,36 @@ final class VectorKernels {
     }
 
     /**
+     * Column j of {@code d B} is {@code d[.][a] + sign·d[.][b]}, with (a, b, sign) = (0, 2, -1), (1, 2, +1),
+     * (2, 1, -1) and (1, 3, -1) for j = 0..3: F(2×2, 3×3)'s B.
+     */
+    private static final int[] B_COLUMN_FIRST = {0, 1, 2, 1};
+    private static final int[] B_COLUMN_SECOND = {2, 2, 1, 3};
+    private static final float[] B_COLUMN_SIGN = {-1f, 1f, -1f, -1f};
+
+    /*
+     * Why the two Winograd transforms below are each one method, with a loop over columns or rows, and multiply
+     * by ±1 where they could choose between an add and a subtract. JDK 17 compiles the Vector API to vector
+     * instructions only where C2 inlines every call of an expression and knows each vector's exact class;
+     * elsewhere the expression runs through the API's scalar fallback, allocating as it goes. Written as small
+     * helpers (one per column of the input transform), the transforms were inlined into Winograd.run, where
+     * C2 put off inlining the last statements' calls and then ran them in the fallback (with
+     * -XX:-IncrementalInline the output transform's fallback went away); and the helper that C2 compiled on
+     * its own merged an add and a subtract into one vector of unknown class, so all its stores fell back.
+     * Which of this happened changed from JVM process to process: JFR found 10–18% of ResNet-18's
+     * steady-state samples in the fallback. Each method here is too large for C2 to inline into a caller
+     * (over FreqInlineSize, 325 bytecodes), so it compiles on its own, and no vector merges two others.
+     */
+
+    /**
      * {@link Winograd}'s input transform {@code V = Bᵀ d B} of NR-wide panels of tiles {@code from ..} of a
      * block, for every input channel: window point (i, j) of a channel's tiles is one run of the planes, at
      * {@code rowStarts[c·16 + 4i + j]}. Point ξ = 4i + j of panel p goes to {@code v[vOffset + ξ·pointStride +
      * p·channels·NR + c·NR]}, the packed B panel {@link #tile} reads.
+     *
+     * <p>For each column j and LANES tiles: {@code r_i = d[i][a] ± d[i][b]} (column j of {@code d B}, the ±
+     * as a multiply-add by ±1, which rounds exactly as the add or subtract would), then {@code V[0..3][j] =
+     * r0 - r2, r1 + r2, r2 - r1, r1 - r3}, to points j, 4 + j, 8 + j and 12 + j.
      */
     static void winogradInput(float[] planes, int[] rowStarts, int channels, int from, int panels, float[] v,
                               int vOffset, int pointStride) {
@@ -125,85 +151,62 @@ final class VectorKernels {
             for (int p = 0; p < panels; p++) {
                 for (int half = 0; half < NR; half += L) {
                     int n = from + p * NR + half;
-                    int to = vOffset + (p * channels + c) * NR + half;
-                    // Column j of d·B is d[.][a] ± d[.][b]; Bᵀ then mixes its four rows.
-                    winogradInputColumn(planes, rowStarts, window, n, 0, 2, false, v, to, pointStride);
-                    winogradInputColumn(planes, rowStarts, window, n, 1, 2, true, v, to + pointStride, pointStride);
-                    winogradInputColumn(planes, rowStarts, window, n, 2, 1, false, v, to + 2 * pointStride,
-                            pointStride);
-                    winogradInputColumn(planes, rowStarts, window, n, 1, 3, false, v, to + 3 * pointStride,
-                            pointStride);
+                    int tiles = vOffset + (p * channels + c) * NR + half;
+                    for (int j = 0; j < 4; j++) {
+                        int a = window + B_COLUMN_FIRST[j];
+                        int b = window + B_COLUMN_SECOND[j];
+                        FloatVector sign = FloatVector.broadcast(S, B_COLUMN_SIGN[j]);
+                        FloatVector r0 = FloatVector.fromArray(S, planes, rowStarts[b] + n)
+                                .fma(sign, FloatVector.fromArray(S, planes, rowStarts[a] + n));
+                        FloatVector r1 = FloatVector.fromArray(S, planes, rowStarts[b + 4] + n)
+                                .fma(sign, FloatVector.fromArray(S, planes, rowStarts[a + 4] + n));
+                        FloatVector r2 = FloatVector.fromArray(S, planes, rowStarts[b + 8] + n)
+                                .fma(sign, FloatVector.fromArray(S, planes, rowStarts[a + 8] + n));
+                        FloatVector r3 = FloatVector.fromArray(S, planes, rowStarts[b + 12] + n)
+                                .fma(sign, FloatVector.fromArray(S, planes, rowStarts[a + 12] + n));
+                        int to = tiles + j * pointStride;
+                        r0.sub(r2).intoArray(v, to);
+                        r1.add(r2).intoArray(v, to + 4 * pointStride);
+                        r2.sub(r1).intoArray(v, to + 8 * pointStride);
+                        r1.sub(r3).intoArray(v, to + 12 * pointStride);
+                    }
                 }
             }
         }
     }
 
     /**
-     * One column j of {@code V = Bᵀ (d B)} for LANES tiles: {@code r_i = d[i][a] ± d[i][b]} (column j of
-     * {@code d B}), then {@code V[0..3][j] = r0 - r2, r1 + r2, r2 - r1, r1 - r3}, to points j, 4 + j, 8 + j
-     * and 12 + j. No vector crosses a method boundary here, so nothing is boxed even if it is not inlined.
-     */
-    private static void winogradInputColumn(float[] planes, int[] rowStarts, int window, int n, int a, int b,
-                                            boolean add, float[] v, int to, int pointStride) {
-        FloatVector d0a = FloatVector.fromArray(S, planes, rowStarts[window + a] + n);
-        FloatVector d0b = FloatVector.fromArray(S, planes, rowStarts[window + b] + n);
-        FloatVector d1a = FloatVector.fromArray(S, planes, rowStarts[window + 4 + a] + n);
-        FloatVector d1b = FloatVector.fromArray(S, planes, rowStarts[window + 4 + b] + n);
-        FloatVector d2a = FloatVector.fromArray(S, planes, rowStarts[window + 8 + a] + n);
-        FloatVector d2b = FloatVector.fromArray(S, planes, rowStarts[window + 8 + b] + n);
-        FloatVector d3a = FloatVector.fromArray(S, planes, rowStarts[window + 12 + a] + n);
-        FloatVector d3b = FloatVector.fromArray(S, planes, rowStarts[window + 12 + b] + n);
-        FloatVector r0 = add ? d0a.add(d0b) : d0a.sub(d0b);
-        FloatVector r1 = add ? d1a.add(d1b) : d1a.sub(d1b);
-        FloatVector r2 = add ? d2a.add(d2b) : d2a.sub(d2b);
-        FloatVector r3 = add ? d3a.add(d3b) : d3a.sub(d3b);
-        r0.sub(r2).intoArray(v, to);
-        r1.add(r2).intoArray(v, to + 4 * pointStride);
-        r2.sub(r1).intoArray(v, to + 8 * pointStride);
-        r1.sub(r3).intoArray(v, to + 12 * pointStride);
-    }
-
-    /**
      * {@link Winograd}'s output transform {@code Y = Aᵀ M A} plus the bias for {@code count} tiles (a multiple
      * of LANES) of one output channel: point ξ's products at {@code m[mOffset + ξ·pointStride]}, the tile's
-     * four outputs {@code y00, y01, y10, y11} to {@code y[yOffset + q·yStride]}, q = 0..3. Written out point
-     * by point: a helper returning a vector would box it wherever HotSpot does not inline the helper.
+     * four outputs {@code y00, y01, y10, y11} to {@code y[yOffset + q·yStride]}, q = 0..3.
+     *
+     * <p>A row of Y at a time, reading 12 of the 16 points each: {@code s_j = m0j + m1j + m2j} for the top row,
+     * {@code m1j - m2j - m3j} for the bottom, in that order as multiply-adds by ±1 (exact); then {@code y_0 =
+     * s0 + s1 + s2} and {@code y_1 = s1 - s2 - s3}, plus the bias.
      */
     static void winogradOutput(float[] m, int mOffset, int pointStride, int count, float bias, float[] y,
                                int yOffset, int yStride) {
         FloatVector b = FloatVector.broadcast(S, bias);
-        for (int n = 0; n < count; n += L) {
-            int at = mOffset + n;
-            FloatVector m00 = FloatVector.fromArray(S, m, at);
-            FloatVector m01 = FloatVector.fromArray(S, m, at + pointStride);
-            FloatVector m02 = FloatVector.fromArray(S, m, at + 2 * pointStride);
-            FloatVector m03 = FloatVector.fromArray(S, m, at + 3 * pointStride);
-            FloatVector m10 = FloatVector.fromArray(S, m, at + 4 * pointStride);
-            FloatVector m11 = FloatVector.fromArray(S, m, at + 5 * pointStride);
-            FloatVector m12 = FloatVector.fromArray(S, m, at + 6 * pointStride);
-            FloatVector m13 = FloatVector.fromArray(S, m, at + 7 * pointStride);
-            FloatVector m20 = FloatVector.fromArray(S, m, at + 8 * pointStride);
-            FloatVector m21 = FloatVector.fromArray(S, m, at + 9 * pointStride);
-            FloatVector m22 = FloatVector.fromArray(S, m, at + 10 * pointStride);
-            FloatVector m23 = FloatVector.fromArray(S, m, at + 11 * pointStride);
-            FloatVector m30 = FloatVector.fromArray(S, m, at + 12 * pointStride);
-            FloatVector m31 = FloatVector.fromArray(S, m, at + 13 * pointStride);
-            FloatVector m32 = FloatVector.fromArray(S, m, at + 14 * pointStride);
-            FloatVector m33 = FloatVector.fromArray(S, m, at + 15 * pointStride);
-            // s = Aᵀ M: top row s0j = m0j + m1j + m2j, bottom row s1j = m1j - m2j - m3j.
-            FloatVector top0 = m00.add(m10).add(m20);
-            FloatVector top1 = m01.add(m11).add(m21);
-            FloatVector top2 = m02.add(m12).add(m22);
-            FloatVector top3 = m03.add(m13).add(m23);
-            FloatVector bottom0 = m10.sub(m20).sub(m30);
-            FloatVector bottom1 = m11.sub(m21).sub(m31);
-            FloatVector bottom2 = m12.sub(m22).sub(m32);
-            FloatVector bottom3 = m13.sub(m23).sub(m33);
-            // Y = s A: y_i0 = s_i0 + s_i1 + s_i2, y_i1 = s_i1 - s_i2 - s_i3.
-            top0.add(top1).add(top2).add(b).intoArray(y, yOffset + n);
-            top1.sub(top2).sub(top3).add(b).intoArray(y, yOffset + yStride + n);
-            bottom0.add(bottom1).add(bottom2).add(b).intoArray(y, yOffset + 2 * yStride + n);
-            bottom1.sub(bottom2).sub(bottom3).add(b).intoArray(y, yOffset + 3 * yStride + n);
+        for (int row = 0; row < 2; row++) {
+            FloatVector sign = FloatVector.broadcast(S, row == 0 ? 1f : -1f);
+            int first = mOffset + 4 * row * pointStride;
+            int to = yOffset + 2 * row * yStride;
+            for (int n = 0; n < count; n += L) {
+                int at = first + n;
+                FloatVector s0 = FloatVector.fromArray(S, m, at + 8 * pointStride).fma(sign,
+                        FloatVector.fromArray(S, m, at + 4 * pointStride).fma(sign, FloatVector.fromArray(S, m, at)));
+                FloatVector s1 = FloatVector.fromArray(S, m, at + 9 * pointStride).fma(sign,
+                        FloatVector.fromArray(S, m, at + 5 * pointStride).fma(sign,
+                                FloatVector.fromArray(S, m, at + pointStride)));
+                FloatVector s2 = FloatVector.fromArray(S, m, at + 10 * pointStride).fma(sign,
+                        FloatVector.fromArray(S, m, at + 6 * pointStride).fma(sign,
+                                FloatVector.fromArray(S, m, at + 2 * pointStride)));
+                FloatVector s3 = FloatVector.fromArray(S, m, at + 11 * pointStride).fma(sign,
+                        FloatVector.fromArray(S, m, at + 7 * pointStride).fma(sign,
+                                FloatVector.fromArray(S, m, at + 3 * pointStride)));
+                s0.add(s1).add(s2).add(b).intoArray(y, to + n);
+                s1.sub(s2).sub(s3).add(b).intoArray(y, to + yStride + n);
+            }
         }
     }
 
