@@ -370,8 +370,8 @@ final class VectorKernels {
 
     /*
      * Even and odd lanes of two vectors gathered into one: one shuffle repeats a vector's evens (or odds) in
-     * both halves, and a blend takes the lower half from the first vector and the upper from the second. JDK 17 compiles each of these
-     * to one instruction; a shuffle across two vectors it does not.
+     * both halves, and a blend takes the lower half from the first vector and the upper from the second.
+     * JDK 17 compiles each of these to one instruction; a shuffle across two vectors it does not.
      */
     private static final VectorShuffle<Float> EVENS = VectorShuffle.fromOp(S, i -> 2 * i % L);
     private static final VectorShuffle<Float> ODDS = VectorShuffle.fromOp(S, i -> (2 * i + 1) % L);
@@ -416,7 +416,10 @@ final class VectorKernels {
         }
     }
 
-    /** LANES outputs of a 2×2 max pooling row: input columns {@code x .. x + 2·LANES} of both rows. */
+    /**
+     * LANES outputs of a 2×2 max pooling row, to {@code out[at ..]}, from columns {@code [x, x + 2·LANES)} of
+     * both input rows.
+     */
     private static void max2x2Step(float[] in, int top, int bottom, float[] out, int at, int x) {
         FloatVector low = FloatVector.fromArray(S, in, top + x).max(FloatVector.fromArray(S, in, bottom + x));
         FloatVector high = FloatVector.fromArray(S, in, top + x + L).max(FloatVector.fromArray(S, in, bottom + x + L));
