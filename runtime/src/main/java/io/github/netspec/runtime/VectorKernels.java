@@ -112,14 +112,6 @@ final class VectorKernels {
         }
     }
 
-    /**
-     * Column j of {@code d B} is {@code d[.][a] + sign·d[.][b]}, with (a, b, sign) = (0, 2, -1), (1, 2, +1),
-     * (2, 1, -1) and (1, 3, -1) for j = 0..3: F(2×2, 3×3)'s B.
-     */
-    private static final int[] B_COLUMN_FIRST = {0, 1, 2, 1};
-    private static final int[] B_COLUMN_SECOND = {2, 2, 1, 3};
-    private static final float[] B_COLUMN_SIGN = {-1f, 1f, -1f, -1f};
-
     /*
      * Why the two Winograd transforms below are each one method, with a loop over columns or rows, and multiply
      * by ±1 where they could choose between an add and a subtract. JDK 17 compiles the Vector API to vector
@@ -140,9 +132,10 @@ final class VectorKernels {
      * {@code rowStarts[c·16 + 4i + j]}. Point ξ = 4i + j of panel p goes to {@code v[vOffset + ξ·pointStride +
      * p·channels·NR + c·NR]}, the packed B panel {@link #tile} reads.
      *
-     * <p>For each column j and LANES tiles: {@code r_i = d[i][a] ± d[i][b]} (column j of {@code d B}, the ±
-     * as a multiply-add by ±1, which rounds exactly as the add or subtract would), then {@code V[0..3][j] =
-     * r0 - r2, r1 + r2, r2 - r1, r1 - r3}, to points j, 4 + j, 8 + j and 12 + j.
+     * <p>For each column j and LANES tiles: {@code r_i = d[i][a] ± d[i][b]} (column j of {@code d B}, as
+     * {@link Winograd#COLUMN_FIRST} and its neighbours give it, the ± as a multiply-add by ±1, which rounds
+     * exactly as the add or subtract would), then {@code V[0..3][j] = r0 - r2, r1 + r2, r2 - r1, r1 - r3}, to
+     * points j, 4 + j, 8 + j and 12 + j.
      */
     static void winogradInput(float[] planes, int[] rowStarts, int channels, int from, int panels, float[] v,
                               int vOffset, int pointStride) {
@@ -153,9 +146,9 @@ final class VectorKernels {
                     int n = from + p * NR + half;
                     int tiles = vOffset + (p * channels + c) * NR + half;
                     for (int j = 0; j < 4; j++) {
-                        int a = window + B_COLUMN_FIRST[j];
-                        int b = window + B_COLUMN_SECOND[j];
-                        FloatVector sign = FloatVector.broadcast(S, B_COLUMN_SIGN[j]);
+                        int a = window + Winograd.COLUMN_FIRST[j];
+                        int b = window + Winograd.COLUMN_SECOND[j];
+                        FloatVector sign = FloatVector.broadcast(S, Winograd.COLUMN_ADDS[j] ? 1f : -1f);
                         FloatVector r0 = FloatVector.fromArray(S, planes, rowStarts[b] + n)
                                 .fma(sign, FloatVector.fromArray(S, planes, rowStarts[a] + n));
                         FloatVector r1 = FloatVector.fromArray(S, planes, rowStarts[b + 4] + n)

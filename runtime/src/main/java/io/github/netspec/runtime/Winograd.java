@@ -58,9 +58,13 @@ final class Winograd {
      */
     static final int SCALAR_MIN_TILES = 80;
 
-    /** Column j of {@code d B} is {@code d[.][COLUMN_FIRST[j]] ± d[.][COLUMN_SECOND[j]]}, + for j = 1 only. */
-    private static final int[] COLUMN_FIRST = {0, 1, 2, 1};
-    private static final int[] COLUMN_SECOND = {2, 2, 1, 3};
+    /**
+     * Column j of {@code d B} is {@code d[.][COLUMN_FIRST[j]] ± d[.][COLUMN_SECOND[j]]}, + where
+     * {@code COLUMN_ADDS[j]}: F(2×2, 3×3)'s B, for both paths' input transforms.
+     */
+    static final int[] COLUMN_FIRST = {0, 1, 2, 1};
+    static final int[] COLUMN_SECOND = {2, 2, 1, 3};
+    static final boolean[] COLUMN_ADDS = {false, true, false, false};
 
     private final ConvGeometry g;
     private final int channels;
@@ -491,7 +495,7 @@ final class Winograd {
         for (int j = 0; j < 4; j++) {
             int a = COLUMN_FIRST[j];
             int b = COLUMN_SECOND[j];
-            boolean add = j == 1;
+            boolean add = COLUMN_ADDS[j];
             combine(rows[d + a], rows[d + b], add, r0, count);
             combine(rows[d + 4 + a], rows[d + 4 + b], add, r1, count);
             combine(rows[d + 8 + a], rows[d + 8 + b], add, r2, count);
