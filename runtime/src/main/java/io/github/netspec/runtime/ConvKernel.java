@@ -30,11 +30,14 @@ public final class ConvKernel implements TaskKernel {
 
     /**
      * How this JVM runs the algorithm. Depthwise layers run over {@link ImplicitIm2col}'s planes, a block of
-     * output rows at once, on both paths. The Vector API GEMM packs im2col from those planes a block at a
-     * time; the scalar one writes it out as row arrays, which HotSpot's auto-vectorizer needs. Winograd's
-     * scalar kernel keeps its operands as row arrays too, and runs only the layers where it beats that GEMM.
+     * output rows at once, on both paths, except at column stride 2 on the Vector API ({@link Stride2Depthwise}).
+     * The Vector API GEMM packs im2col from those planes a block at a time; the scalar one writes it out as row
+     * arrays, which HotSpot's auto-vectorizer needs. Winograd's scalar kernel keeps its operands as row arrays
+     * too, and runs only the layers where it beats that GEMM.
      */
-    private enum Path { IMPLICIT_GEMM, WINOGRAD, IMPLICIT_DEPTHWISE, IM2COL_GEMM, SCALAR_WINOGRAD, DIRECT }
+    private enum Path {
+        IMPLICIT_GEMM, WINOGRAD, STRIDE2_DEPTHWISE, IMPLICIT_DEPTHWISE, IM2COL_GEMM, SCALAR_WINOGRAD, DIRECT
+    }
 
     /**
      * Channels in and out a layer needs for Winograd to pay. Per tile, its products take 16 multiply-adds for
@@ -53,7 +56,8 @@ public final class ConvKernel implements TaskKernel {
      * packed; those layers now run Winograd, but the stride-2 ones still use this). Depthwise layers use
      * shifted planes at stride 1: of MobileNetV2's, the 7×7 ones ran 30–40% faster and the 56×56 one 7–10%,
      * the 112×112 one 9% slower. At stride 2 a plane per kernel column copies half again as much as the four
-     * phase planes, and copying is most of such a layer.
+     * phase planes, and copying is most of such a layer (on the scalar path; the Vector API runs stride 2
+     * without either, see {@link Stride2Depthwise}).
      */
     private static final int SHIFTED_PLANES_DEPTH = 128;
 
@@ -79,6 +83,8 @@ public final class ConvKernel implements TaskKernel {
     private final ImplicitIm2col implicit;
     /** The Winograd path's transforms; else null. */
     private final Winograd winograd;
+    /** The Vector API's depthwise layers at column stride 2; else null. */
+    private final Stride2Depthwise stride2Depthwise;
     /**
      * The implicit GEMM and depthwise paths' scratch, after the planes: floats per row of a block's sums (the
      * most grid columns a block has, in whole tiles), and where those sums start; for the GEMM, where its
@@ -109,8 +115,10 @@ public final class ConvKernel implements TaskKernel {
         this.implicit = switch (path) {
             case IMPLICIT_GEMM -> new ImplicitIm2col(g, depth < SHIFTED_PLANES_DEPTH, ImplicitIm2col.PLANES_BUDGET);
             case IMPLICIT_DEPTHWISE -> new ImplicitIm2col(g, g.strideWidth() == 1, ImplicitIm2col.PLANES_BUDGET);
-            case WINOGRAD, IM2COL_GEMM, SCALAR_WINOGRAD, DIRECT -> null;
+            case WINOGRAD, STRIDE2_DEPTHWISE, IM2COL_GEMM, SCALAR_WINOGRAD, DIRECT -> null;
         };
+        this.stride2Depthwise = path == Path.STRIDE2_DEPTHWISE
+                ? new Stride2Depthwise(g, ImplicitIm2col.PLANES_BUDGET) : null;
         this.winograd = isWinograd(path) ? new Winograd(g) : null;
         this.sumsWidth = implicit == null ? 0 : Gemm.roundUp(implicit.maxRows * implicit.gridWidth, Gemm.NR);
         this.chunkColumns = Math.min(Gemm.NC, sumsWidth);
@@ -133,7 +141,8 @@ public final class ConvKernel implements TaskKernel {
             case GEMM -> Simd.VECTOR ? Path.IMPLICIT_GEMM : Path.IM2COL_GEMM;
             case WINOGRAD -> Simd.VECTOR ? Path.WINOGRAD
                     : Winograd.scalarPays(g) ? Path.SCALAR_WINOGRAD : Path.IM2COL_GEMM;
-            case DEPTHWISE -> Path.IMPLICIT_DEPTHWISE;
+            case DEPTHWISE -> Simd.VECTOR && Stride2Depthwise.applies(g) ? Path.STRIDE2_DEPTHWISE
+                    : Path.IMPLICIT_DEPTHWISE;
             case DIRECT -> Path.DIRECT;
         };
     }
@@ -192,7 +201,7 @@ public final class ConvKernel implements TaskKernel {
         float[] prepared = switch (path) {
             case IMPLICIT_GEMM, IM2COL_GEMM -> packGroups(g, folded);
             case WINOGRAD, SCALAR_WINOGRAD -> Winograd.transformWeights(g, folded);
-            case IMPLICIT_DEPTHWISE, DIRECT -> folded;
+            case STRIDE2_DEPTHWISE, IMPLICIT_DEPTHWISE, DIRECT -> folded;
         };
         return new ConvKernel(algorithm, g, prepared, paddedBias, activation, alpha);
     }
@@ -238,6 +247,7 @@ public final class ConvKernel implements TaskKernel {
             // The planes, a packed block of B, and every panel's sums for one chunk of columns.
             case IMPLICIT_GEMM -> sumsOffset + Gemm.panels(rows) * Gemm.MR * chunkColumns;
             case WINOGRAD -> winograd.scratchSize();
+            case STRIDE2_DEPTHWISE -> stride2Depthwise.scratchSize();
             case IMPLICIT_DEPTHWISE -> sumsOffset + sumsWidth;
             case SCALAR_WINOGRAD -> winograd.scalarScratchSize();
             case IM2COL_GEMM, DIRECT -> 0;
@@ -266,7 +276,7 @@ public final class ConvKernel implements TaskKernel {
                 int blocks = blocks(batch, threads);
                 yield batch * pieces() * blocks * rowChunks(batch, threads, blocks);
             }
-            case IMPLICIT_DEPTHWISE -> batch * g.outChannels();
+            case STRIDE2_DEPTHWISE, IMPLICIT_DEPTHWISE -> batch * g.outChannels();
             case DIRECT -> batch;
         };
     }
@@ -281,7 +291,8 @@ public final class ConvKernel implements TaskKernel {
             case IMPLICIT_GEMM, WINOGRAD -> rowBlocks(blockRows(batch, threads));
             case IM2COL_GEMM -> columnBlocks();
             case SCALAR_WINOGRAD -> winograd.scalarChunks();
-            case IMPLICIT_DEPTHWISE, DIRECT -> throw new IllegalStateException(path + " does not split a grid");
+            case STRIDE2_DEPTHWISE, IMPLICIT_DEPTHWISE, DIRECT ->
+                    throw new IllegalStateException(path + " does not split a grid");
         };
     }
 
@@ -399,6 +410,11 @@ public final class ConvKernel implements TaskKernel {
                             outOffset + sample * g.outSize(), scratch);
                 }
             }
+            case STRIDE2_DEPTHWISE -> {
+                for (int task = from; task < to; task++) {
+                    stride2DepthwiseTask(task, in, inOffset, out, outOffset, scratch);
+                }
+            }
             case IMPLICIT_DEPTHWISE -> {
                 for (int task = from; task < to; task++) {
                     depthwiseTask(task, in, inOffset, out, outOffset, scratch);
@@ -426,7 +442,8 @@ public final class ConvKernel implements TaskKernel {
             case IM2COL_GEMM -> gemmTask(piece, block, firstPanel, endPanel, in, input, out, output, scratch);
             case SCALAR_WINOGRAD -> winograd.runScalar(in, input, piece, block, firstPanel, endPanel, weights, bias,
                     activation, alpha, out, output, scratch);
-            case IMPLICIT_DEPTHWISE, DIRECT -> throw new IllegalStateException(path + " does not split a grid");
+            case STRIDE2_DEPTHWISE, IMPLICIT_DEPTHWISE, DIRECT ->
+                    throw new IllegalStateException(path + " does not split a grid");
         }
     }
 
@@ -620,6 +637,17 @@ public final class ConvKernel implements TaskKernel {
     }
 
     // ---- depthwise ---------------------------------------------------------------------------------------------
+
+    /** One output channel of one sample, on the Vector API at column stride 2. */
+    private void stride2DepthwiseTask(int task, float[] in, int inOffset, float[] out, int outOffset,
+                                     Scratch scratch) {
+        int channel = task % g.outChannels();
+        int sample = task / g.outChannels();
+        int multiplier = g.outChannels() / g.inChannels();
+        int plane = inOffset + sample * g.inSize() + channel / multiplier * g.inHeight() * g.inWidth();
+        stride2Depthwise.channel(in, plane, weights, channel * g.kernelHeight() * g.kernelWidth(), bias[channel],
+                activation, alpha, out, outOffset + sample * g.outSize() + channel * columns, scratch.floats);
+    }
 
     /**
      * One output channel of one sample, a block of output rows at a time, from its input channel's

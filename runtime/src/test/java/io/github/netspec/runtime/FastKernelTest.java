@@ -93,6 +93,15 @@ class FastKernelTest {
                 // depthwise outputs under one vector, at stride 1 and at stride 2
                 conv(4, 2, 2, 4, 3, 1, 1, 1, 4),
                 conv(4, 3, 3, 4, 3, 2, 1, 1, 4),
+                // depthwise at stride 2, which the Vector API runs on padded rows: rows of 40 outputs (four
+                // vectors and more) and of 20 (two to four), a 5x5 kernel at dilation 2, stride 2 across only,
+                // "same" padding that falls on the right and bottom alone, and a plane three blocks tall
+                conv(6, 80, 80, 6, 3, 2, 1, 1, 6),
+                conv(4, 40, 41, 4, 3, 2, 1, 1, 4),
+                conv(6, 33, 37, 6, 5, 2, 4, 2, 6),
+                new ConvGeometry(3, 9, 20, 3, 9, 10, 3, 3, 1, 2, 1, 1, 1, 1, 3, PaddingMode.ZEROS),
+                new ConvGeometry(4, 16, 16, 4, 8, 8, 3, 3, 2, 2, 1, 1, 0, 0, 4, PaddingMode.ZEROS),
+                conv(2, 400, 400, 2, 3, 2, 1, 1, 2),
                 // Winograd: odd output sides (half tiles at the bottom and right), 19 channels (a partial panel)
                 conv(20, 13, 11, 19, 3, 1, 1, 1, 1),
                 // Winograd: 195 tiles in chunks of 96, the last one a partial panel
