@@ -9,6 +9,7 @@ import io.github.netspec.runtime.DenseKernel;
 import io.github.netspec.runtime.PaddingMode;
 import io.github.netspec.runtime.PoolGeometry;
 import io.github.netspec.runtime.Pooling;
+import io.github.netspec.runtime.SampleSplit;
 import io.github.netspec.runtime.Scratch;
 import io.github.netspec.runtime.TaskKernel;
 import io.github.netspec.runtime.Tensors;
@@ -24,7 +25,8 @@ import javax.annotation.processing.Generated;
  *
  * <p>Input [3, 12, 12] (432 floats), output [4] (4 floats), 494 parameters.
  * Load trained weights with {@link #load(Path)}, then call {@link #predict(float[])} from any number of threads;
- * {@link #withThreads(int)} shares each large layer among several threads instead.
+ * {@link #withThreads(int)} shares each large layer among several threads instead,
+ * or gives each thread its share of a batch.
  * Intermediate tensors take 684 floats per sample and thread, planned by liveness (1451 if each had its own array).
  *
  * <table>
@@ -150,6 +152,11 @@ public final class Golden {
      */
     private final ThreadTeam team;
 
+    /**
+     * The whole network as one task per thread, each on its own samples of a batch.
+     */
+    private final SampleSplit samples;
+
     private Golden(WeightsLoader weights) throws IOException {
         this.conv1 = ConvKernel.create(ConvKernel.Algorithm.DIRECT, CONV1,
                     weights.tensor("conv1.weight", new int[] {8, 3, 3, 3}, "conv1: conv2d at goldens/golden.net:4:12"),
@@ -184,6 +191,9 @@ public final class Golden {
         TaskKernel[] kernels = {conv1, c2, sepDepthwise, sepPointwise, fc};
         this.workspaces = ThreadLocal.withInitial(() -> new Workspace(ARENA_SIZE, kernels));
         this.team = ThreadTeam.single();
+        this.samples = new SampleSplit((input, inputOffset, output, outputOffset, batch) ->
+                    run(input, inputOffset, output, outputOffset, batch, ThreadTeam.single()),
+                    INPUT_SIZE, OUTPUT_SIZE, kernels);
     }
 
     private Golden(Golden network, ThreadTeam team) {
@@ -195,6 +205,7 @@ public final class Golden {
         this.fc = network.fc;
         this.workspaces = network.workspaces;
         this.team = team;
+        this.samples = network.samples;
     }
 
     /**
@@ -217,6 +228,9 @@ public final class Golden {
      * {@code threads - 1} workers of the view's own, started now. The weights are shared, not copied.
      * This cuts the latency of one caller. Calls from several threads take turns on the workers, so
      * for throughput with many callers, call the single-threaded network from each of them instead.
+     * A batch that splits evenly among the threads, or has four samples a thread or more, is
+     * split by samples instead: each thread runs the whole network on its share, with an arena
+     * of its own.
      * The workers are daemon threads, stopped once the view is no longer reachable.
      *
      * @throws IllegalArgumentException if {@code threads} is not positive
@@ -274,12 +288,27 @@ public final class Golden {
      */
     public void predict(float[] input, int batch, float[] output) {
         Tensors.requireBatch(input, batch, output, INPUT_SIZE, OUTPUT_SIZE, "Golden", INPUT_SHAPE, OUTPUT_SHAPE);
+        if (SampleSplit.pays(batch, team.threads())) {
+            team.forward(samples, input, 0, output, 0, batch, workspaces.get().scratch());
+            return;
+        }
+        run(input, 0, output, 0, batch, team);
+    }
+
+    /**
+     * The layers in order on {@code batch} samples at the given offsets.
+     *
+     * @param team the threads that share each large layer: this view's, or the calling thread alone
+     *     when the batch was split by samples
+     */
+    private void run(float[] input, int inputOffset, float[] output, int outputOffset, int batch,
+            ThreadTeam team) {
         Workspace workspace = workspaces.get();
         float[] arena = workspace.arena(batch);
         Scratch scratch = workspace.scratch();
 
         // conv1: conv2d(8, kernel=3, stride=2, padding=same, padding_mode=reflect, activation=relu) -> [8, 6, 6]
-        team.forward(conv1, input, 0, arena, 0, batch, scratch);
+        team.forward(conv1, input, inputOffset, arena, 0, batch, scratch);
 
         // bn: batchnorm -> [8, 6, 6]
         bn.apply(arena, 0, 36, batch);
@@ -288,14 +317,14 @@ public final class Golden {
         Pooling.max(A, arena, 0, arena, 576 * batch, batch);
 
         // c2: conv2d(4, kernel=3, padding=same, activation=relu6) -> [4, 12, 12]
-        team.forward(c2, input, 0, arena, 0, batch, scratch);
+        team.forward(c2, input, inputOffset, arena, 0, batch, scratch);
 
         // p2: maxpool(4) -> [4, 3, 3]
         Pooling.max(P2, arena, 0, arena, 648 * batch, batch);
         Activation.RELU6.apply(arena, 648 * batch, 648 * batch + batch * 36, 0.0f);
 
         // sep: separable(8, 3, stride=4, padding=same, activation=leaky_relu) -> [8, 3, 3]
-        team.forward(sepDepthwise, input, 0, arena, 0, batch, scratch);
+        team.forward(sepDepthwise, input, inputOffset, arena, 0, batch, scratch);
         team.forward(sepPointwise, arena, 0, arena, 180 * batch, batch, scratch);
 
         // concat(a, p2) -> [20, 3, 3]
@@ -310,11 +339,11 @@ public final class Golden {
         Pooling.globalMax(20 * batch, 9, arena, 180 * batch, arena, 0);
 
         // fc: dense(4, bias=false) -> [4]
-        team.forward(fc, arena, 0, output, 0, batch, scratch);
+        team.forward(fc, arena, 0, output, outputOffset, batch, scratch);
 
         // softmax -> [4]
         for (int sample = 0; sample < batch; sample++) {
-            Activations.softmax(output, sample * 4, 4, 1);
+            Activations.softmax(output, outputOffset + sample * 4, 4, 1);
         }
     }
 }

@@ -17,6 +17,7 @@ import io.github.netspec.runtime.ConvKernel;
 import io.github.netspec.runtime.DenseKernel;
 import io.github.netspec.runtime.PaddingMode;
 import io.github.netspec.runtime.PoolGeometry;
+import io.github.netspec.runtime.SampleSplit;
 import io.github.netspec.runtime.TransposedConvGeometry;
 import io.github.netspec.runtime.TransposedConvKernel;
 import io.github.netspec.runtime.Upsampling;
@@ -47,6 +48,13 @@ public final class JavaEmitter {
     private static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
     /** The runtime's element-wise activations; the generator's own {@link Activation} names the language's. */
     private static final ClassName RUNTIME_ACTIVATION = ClassName.get(io.github.netspec.runtime.Activation.class);
+    /**
+     * Weights of dense layers, in floats, up to which a team splits a batch by samples ({@link SampleSplit}):
+     * each thread then reads them for its own samples, one more pass over them per thread, which at 16 MB is
+     * about a millisecond at this machine's memory bandwidth (15 GB/s). A layer bound by reading its weights
+     * (VggLike's 65536×1024, 268 MB) runs faster shared, each thread reading a part of it once.
+     */
+    static final long SAMPLE_SPLIT_DENSE_WEIGHTS = 4L << 20;
 
     private final Plan plan;
     private final CheckedNetwork network;
@@ -90,6 +98,11 @@ public final class JavaEmitter {
         type.addField(FieldSpec.builder(ThreadTeam.class, "team", Modifier.PRIVATE, Modifier.FINAL)
                 .addJavadoc("The threads that share each large layer: the caller alone, unless made by {@link #withThreads}.")
                 .build());
+        if (splitsBySamples()) {
+            type.addField(FieldSpec.builder(SampleSplit.class, "samples", Modifier.PRIVATE, Modifier.FINAL)
+                    .addJavadoc("The whole network as one task per thread, each on its own samples of a batch.")
+                    .build());
+        }
         return JavaFile.builder(self.packageName(), type
                         .addMethod(constructor())
                         .addMethod(viewConstructor())
@@ -100,6 +113,7 @@ public final class JavaEmitter {
                         .addMethod(predictOne())
                         .addMethod(predictInto())
                         .addMethod(predictBatch())
+                        .addMethod(run())
                         .build())
                 .skipJavaLangImports(true)
                 .indent("    ")
@@ -116,7 +130,8 @@ public final class JavaEmitter {
                         network.inputShape(), network.inputShape().size(), network.outputShape(),
                         network.outputShape().size(), network.parameterCount())
                 .add("Load trained weights with {@link #load(Path)}, then call {@link #predict(float[])} from any number of threads;\n")
-                .add("{@link #withThreads(int)} shares each large layer among several threads instead.\n")
+                .add("{@link #withThreads(int)} shares each large layer among several threads instead$L.\n",
+                        splitsBySamples() ? ",\nor gives each thread its share of a batch" : "")
                 .add("Intermediate tensors take $L floats per sample and thread, planned by liveness ($L if each had its own array).\n\n",
                         plan.arenaSize(), plan.naiveSize())
                 .add("<table>\n<caption>Layers</caption>\n<tr><th>line</th><th>layer</th><th>output shape</th><th>parameters</th></tr>\n");
@@ -204,12 +219,17 @@ public final class JavaEmitter {
                         RUNTIME_ACTIVATION, conv.activation().name(), Float.toString((float) conv.alpha()));
             }
         }
-        return constructor
+        constructor
                 .addStatement("$T[] kernels = {$L}", TaskKernel.class, String.join(", ", kernels))
                 .addStatement("this.workspaces = $T.withInitial(() -> new $T(ARENA_SIZE, kernels))",
                         ThreadLocal.class, Workspace.class)
-                .addStatement("this.team = $T.single()", ThreadTeam.class)
-                .build();
+                .addStatement("this.team = $T.single()", ThreadTeam.class);
+        if (splitsBySamples()) {
+            constructor.addStatement("this.samples = new $T((input, inputOffset, output, outputOffset, batch) ->\n$>"
+                            + "run(input, inputOffset, output, outputOffset, batch, $T.single()),\nINPUT_SIZE, OUTPUT_SIZE, kernels$<)",
+                    SampleSplit.class, ThreadTeam.class);
+        }
+        return constructor.build();
     }
 
     /** A second view of loaded kernels, run by another team. */
@@ -220,11 +240,14 @@ public final class JavaEmitter {
                 .addParameter(ThreadTeam.class, "team");
         plan.steps().forEach(step -> kernelField(step).ifPresent(
                 field -> constructor.addStatement("this.$N = network.$N", field, field)));
-        return constructor
+        constructor
                 // A thread runs one call at a time whichever view it calls, so the views can share its arena.
                 .addStatement("this.workspaces = network.workspaces")
-                .addStatement("this.team = team")
-                .build();
+                .addStatement("this.team = team");
+        if (splitsBySamples()) {
+            constructor.addStatement("this.samples = network.samples");
+        }
+        return constructor.build();
     }
 
     private MethodSpec withThreads() {
@@ -233,8 +256,12 @@ public final class JavaEmitter {
                         + "{@code threads - 1} workers of the view's own, started now. The weights are shared, not copied.\n"
                         + "This cuts the latency of one caller. Calls from several threads take turns on the workers, so\n"
                         + "for throughput with many callers, call the single-threaded network from each of them instead.\n"
+                        + "$L"
                         + "The workers are daemon threads, stopped once the view is no longer reachable.\n\n"
-                        + "@throws IllegalArgumentException if {@code threads} is not positive\n")
+                        + "@throws IllegalArgumentException if {@code threads} is not positive\n",
+                        splitsBySamples() ? "A batch that splits evenly among the threads, or has four samples a thread or more, is\n"
+                                + "split by samples instead: each thread runs the whole network on its share, with an arena\n"
+                                + "of its own.\n" : "")
                 .addModifiers(Modifier.PUBLIC)
                 .returns(self)
                 .addParameter(TypeName.INT, "threads")
@@ -384,7 +411,29 @@ public final class JavaEmitter {
                 .addParameter(TypeName.INT, "batch")
                 .addParameter(FLOATS, "output")
                 .addStatement("$T.requireBatch(input, batch, output, INPUT_SIZE, OUTPUT_SIZE, $S, INPUT_SHAPE, OUTPUT_SHAPE)",
-                        Tensors.class, network.name())
+                        Tensors.class, network.name());
+        if (splitsBySamples()) {
+            predict.beginControlFlow("if ($T.pays(batch, team.threads()))", SampleSplit.class)
+                    .addStatement("team.forward(samples, input, 0, output, 0, batch, workspaces.get().scratch())")
+                    .addStatement("return")
+                    .endControlFlow();
+        }
+        return predict.addStatement("run(input, 0, output, 0, batch, team)").build();
+    }
+
+    /** Every layer in order on {@code batch} samples, each large one shared by {@code team}. */
+    private MethodSpec run() {
+        MethodSpec.Builder run = MethodSpec.methodBuilder("run")
+                .addJavadoc("The layers in order on {@code batch} samples at the given offsets.\n\n"
+                        + "@param team the threads that share each large layer: this view's, or the calling thread alone\n"
+                        + "    when the batch was split by samples\n")
+                .addModifiers(Modifier.PRIVATE)
+                .addParameter(FLOATS, "input")
+                .addParameter(TypeName.INT, "inputOffset")
+                .addParameter(FLOATS, "output")
+                .addParameter(TypeName.INT, "outputOffset")
+                .addParameter(TypeName.INT, "batch")
+                .addParameter(ThreadTeam.class, "team")
                 .addStatement("$T workspace = workspaces.get()", Workspace.class)
                 .addStatement("float[] arena = workspace.arena(batch)")
                 .addStatement("$T scratch = workspace.scratch()", Scratch.class);
@@ -392,18 +441,31 @@ public final class JavaEmitter {
         for (Plan.Step step : plan.steps()) {
             // A layer lowered to several steps (separable; a layer's own softmax) is quoted once.
             if (!step.nodes().equals(commented)) {
-                predict.addCode("\n");
+                run.addCode("\n");
                 for (Node node : step.nodes()) {
-                    predict.addComment("$L", node.source() + (node.source().contains("->") ? "" : " -> " + node.shape()));
+                    run.addComment("$L", node.source() + (node.source().contains("->") ? "" : " -> " + node.shape()));
                 }
                 commented = step.nodes();
             }
-            predict.addCode(call(step));
+            run.addCode(call(step));
         }
         if (plan.outputIsInput()) {
-            predict.addCode("\n").addStatement("$T.arraycopy(input, 0, output, 0, batch * OUTPUT_SIZE)", System.class);
+            run.addCode("\n").addStatement("$T.arraycopy(input, inputOffset, output, outputOffset, batch * OUTPUT_SIZE)",
+                    System.class);
         }
-        return predict.build();
+        return run.build();
+    }
+
+    /**
+     * Whether a team may split a batch by samples: where the dense layers' weights are small enough for every
+     * thread to read them on its own ({@link #SAMPLE_SPLIT_DENSE_WEIGHTS}).
+     */
+    private boolean splitsBySamples() {
+        long denseWeights = plan.steps().stream()
+                .filter(step -> step instanceof Plan.DenseStep)
+                .mapToLong(step -> (long) ((Plan.DenseStep) step).inFeatures() * ((Plan.DenseStep) step).outFeatures())
+                .sum();
+        return denseWeights <= SAMPLE_SPLIT_DENSE_WEIGHTS;
     }
 
     /** Where a buffer's batch starts, as two arguments: the caller's arrays, or its planned place in the arena. */
@@ -512,8 +574,11 @@ public final class JavaEmitter {
 
     /** The start of a buffer's batch as an expression, for ranges. */
     private CodeBlock offsetOf(Buffer buffer) {
-        if (buffer == plan.output() || buffer == plan.input()) {
-            return CodeBlock.of("0");
+        if (buffer == plan.output()) {
+            return CodeBlock.of("outputOffset");
+        }
+        if (buffer == plan.input()) {
+            return CodeBlock.of("inputOffset");
         }
         int offset = plan.offsets().get(buffer);
         return offset == 0 ? CodeBlock.of("0") : CodeBlock.of("$L * batch", offset);

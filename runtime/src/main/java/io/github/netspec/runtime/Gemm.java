@@ -156,7 +156,11 @@ final class Gemm {
         VectorKernels.vectorTimesMatrix(x, xOffset, depth, w, fromCol, toCol, y, yOffset);
     }
 
-    /** The scalar {@link #vectorTimesMatrix}, over the matrix's rows as separate arrays (see {@link Scratch}). */
+    /**
+     * The scalar {@link #vectorTimesMatrix}, over the matrix's rows as separate arrays (see {@link Scratch}). It
+     * rounds as {@link #scalarPanel} does, one fused multiply-add per k in order, so a sample's outputs do not
+     * depend on how many samples share its call: a team that splits a batch by samples gets the same bits.
+     */
     static void vectorTimesMatrix(float[] x, int xOffset, int depth, float[][] w, int fromCol, int toCol,
                                   float[] y) {
         Arrays.fill(y, fromCol, toCol, 0f);
@@ -164,7 +168,7 @@ final class Gemm {
             float xk = x[xOffset + k];
             float[] wk = w[k];
             for (int j = fromCol; j < toCol; j++) {
-                y[j] += xk * wk[j];
+                y[j] = Math.fma(xk, wk[j], y[j]);
             }
         }
     }

@@ -205,12 +205,19 @@ final class VectorKernels {
 
     /**
      * {@link Gemm#vectorTimesMatrix} over a matrix packed in NR-wide panels ({@code [j / NR][k][j % NR]}): each
-     * panel is one sequential stream. Four k at a time into separate sums hides the FMA latency.
+     * panel is one sequential stream. Every output sums its k in order, one fused multiply-add each, as
+     * {@link #tile} does, so a sample gets the same bits alone as in a batch (a team may split a batch by
+     * samples, {@link SampleSplit}). Four panels at a time keep eight such chains in flight to hide the FMA
+     * latency.
      */
     static void vectorTimesMatrix(float[] x, int xOffset, int depth, float[] w, int fromCol, int toCol, float[] y,
                                   int yOffset) {
-        for (int j = fromCol; j < toCol; j += NR) {
-            int panel = j * depth;
+        int j = fromCol;
+        for (; j + 4 * NR <= toCol; j += 4 * NR) {
+            int first = j * depth;
+            int second = first + NR * depth;
+            int third = second + NR * depth;
+            int fourth = third + NR * depth;
             FloatVector s00 = FloatVector.zero(S);
             FloatVector s01 = s00;
             FloatVector s10 = s00;
@@ -219,30 +226,39 @@ final class VectorKernels {
             FloatVector s21 = s00;
             FloatVector s30 = s00;
             FloatVector s31 = s00;
-            int k = 0;
-            for (; k + 4 <= depth; k += 4) {
-                int row = panel + k * NR;
-                FloatVector x0 = FloatVector.broadcast(S, x[xOffset + k]);
-                FloatVector x1 = FloatVector.broadcast(S, x[xOffset + k + 1]);
-                FloatVector x2 = FloatVector.broadcast(S, x[xOffset + k + 2]);
-                FloatVector x3 = FloatVector.broadcast(S, x[xOffset + k + 3]);
-                s00 = x0.fma(FloatVector.fromArray(S, w, row), s00);
-                s01 = x0.fma(FloatVector.fromArray(S, w, row + L), s01);
-                s10 = x1.fma(FloatVector.fromArray(S, w, row + NR), s10);
-                s11 = x1.fma(FloatVector.fromArray(S, w, row + NR + L), s11);
-                s20 = x2.fma(FloatVector.fromArray(S, w, row + 2 * NR), s20);
-                s21 = x2.fma(FloatVector.fromArray(S, w, row + 2 * NR + L), s21);
-                s30 = x3.fma(FloatVector.fromArray(S, w, row + 3 * NR), s30);
-                s31 = x3.fma(FloatVector.fromArray(S, w, row + 3 * NR + L), s31);
+            for (int k = 0; k < depth; k++) {
+                int row = k * NR;
+                FloatVector xk = FloatVector.broadcast(S, x[xOffset + k]);
+                s00 = xk.fma(FloatVector.fromArray(S, w, first + row), s00);
+                s01 = xk.fma(FloatVector.fromArray(S, w, first + row + L), s01);
+                s10 = xk.fma(FloatVector.fromArray(S, w, second + row), s10);
+                s11 = xk.fma(FloatVector.fromArray(S, w, second + row + L), s11);
+                s20 = xk.fma(FloatVector.fromArray(S, w, third + row), s20);
+                s21 = xk.fma(FloatVector.fromArray(S, w, third + row + L), s21);
+                s30 = xk.fma(FloatVector.fromArray(S, w, fourth + row), s30);
+                s31 = xk.fma(FloatVector.fromArray(S, w, fourth + row + L), s31);
             }
-            for (; k < depth; k++) {
+            s00.intoArray(y, yOffset + j);
+            s01.intoArray(y, yOffset + j + L);
+            s10.intoArray(y, yOffset + j + NR);
+            s11.intoArray(y, yOffset + j + NR + L);
+            s20.intoArray(y, yOffset + j + 2 * NR);
+            s21.intoArray(y, yOffset + j + 2 * NR + L);
+            s30.intoArray(y, yOffset + j + 3 * NR);
+            s31.intoArray(y, yOffset + j + 3 * NR + L);
+        }
+        for (; j < toCol; j += NR) {
+            int panel = j * depth;
+            FloatVector s0 = FloatVector.zero(S);
+            FloatVector s1 = s0;
+            for (int k = 0; k < depth; k++) {
                 int row = panel + k * NR;
                 FloatVector xk = FloatVector.broadcast(S, x[xOffset + k]);
-                s00 = xk.fma(FloatVector.fromArray(S, w, row), s00);
-                s01 = xk.fma(FloatVector.fromArray(S, w, row + L), s01);
+                s0 = xk.fma(FloatVector.fromArray(S, w, row), s0);
+                s1 = xk.fma(FloatVector.fromArray(S, w, row + L), s1);
             }
-            s00.add(s10).add(s20.add(s30)).intoArray(y, yOffset + j);
-            s01.add(s11).add(s21.add(s31)).intoArray(y, yOffset + j + L);
+            s0.intoArray(y, yOffset + j);
+            s1.intoArray(y, yOffset + j + L);
         }
     }
 
@@ -320,19 +336,41 @@ final class VectorKernels {
         sums[secondSum] = secondDot;
     }
 
+    /*
+     * The depthwise kernels. Each sum is one chain of dependent FMAs over the taps, in (ky, kx) order as PyTorch
+     * sums them, so a kernel keeps several output vectors in flight: eight chains at a time where the run is
+     * long enough (on one core, Zen 3, a 56×56 grid took 3.3 ns a vector so, 4.4 with four chains), fewer on a
+     * short run. Each width of step is a method of its own, and a kernel calls the ones its run needs: written
+     * as one method, the three loops were more than C2 inlines into one compilation, and in some JVMs the last
+     * loop's vector operations ran in the Vector API's Java fallback, allocating a box per operation
+     * (AllocationTest caught it on Coverage2d). A step's last one moves back to end at the run's end, redoing a
+     * few outputs, so nothing is written past it; only a run under one vector writes a whole vector (the
+     * caller's room). With at most eight sums live, unlike the tile's twelve, the clamp costs a few
+     * instructions, not registers.
+     */
+
     /**
      * A depthwise convolution over {@link ImplicitIm2col}'s planes: output n is {@code bias + Σt w[filter + t]
      * ·planes[tapStarts[t] + n]} over the taps t, for {@code 0 <= n < count}, clamped to {@code [low, high]}
-     * (relu, relu6, or nothing with infinite bounds; NaN stays NaN) and written to {@code out[output + n]}.
-     * The taps run in (ky, kx) order, as PyTorch sums them, so each vector's sum is one chain of dependent
-     * FMAs: eight vectors at a time keep eight chains in flight (on one core, Zen 3, a 56×56 grid took 3.3 ns a
-     * vector so, 4.4 with four chains). The rest goes four vectors at a time, the last step moving back to end
-     * at {@code count} and redoing a few outputs, then one at a time, so nothing is written past the end; only
-     * a count under one vector writes a whole vector (the caller's room). With eight sums live, unlike
-     * {@link #tile}'s twelve, the clamp costs a few instructions, not registers.
+     * (relu, relu6, or nothing with infinite bounds; NaN stays NaN) and written to {@code out[output + n]}:
+     * eight vectors at a time, then four or one.
      */
     static void depthwiseGrid(float[] planes, int[] tapStarts, float[] w, int filter, float bias, float[] out,
                               int output, int count, float low, float high) {
+        int n = count >= 8 * L ? depthwiseEights(planes, tapStarts, w, filter, bias, out, output, count, low, high) : 0;
+        if (n == count) {
+            return;
+        }
+        if (count >= 4 * L) {
+            depthwiseFours(planes, tapStarts, w, filter, bias, out, output, n, count, low, high);
+        } else {
+            depthwiseOnes(planes, tapStarts, w, filter, bias, out, output, n, count, low, high);
+        }
+    }
+
+    /** {@link #depthwiseGrid}'s outputs eight vectors at a time while a whole step fits; returns where it stopped. */
+    private static int depthwiseEights(float[] planes, int[] tapStarts, float[] w, int filter, float bias, float[] out,
+                                       int output, int count, float low, float high) {
         int n = 0;
         for (; n + 8 * L <= count; n += 8 * L) {
             FloatVector s0 = FloatVector.broadcast(S, bias);
@@ -364,7 +402,13 @@ final class VectorKernels {
             s6.max(low).min(high).intoArray(out, output + n + 6 * L);
             s7.max(low).min(high).intoArray(out, output + n + 7 * L);
         }
-        for (; count >= 4 * L && n < count; n += 4 * L) {
+        return n;
+    }
+
+    /** {@link #depthwiseGrid}'s outputs {@code [from, count)}, four vectors at a time; {@code count >= 4L}. */
+    private static void depthwiseFours(float[] planes, int[] tapStarts, float[] w, int filter, float bias, float[] out,
+                                       int output, int from, int count, float low, float high) {
+        for (int n = from; n < count; n += 4 * L) {
             n = Math.min(n, count - 4 * L);
             FloatVector s0 = FloatVector.broadcast(S, bias);
             FloatVector s1 = s0;
@@ -383,7 +427,12 @@ final class VectorKernels {
             s2.max(low).min(high).intoArray(out, output + n + 2 * L);
             s3.max(low).min(high).intoArray(out, output + n + 3 * L);
         }
-        for (; n < count; n += L) {
+    }
+
+    /** {@link #depthwiseGrid}'s outputs {@code [from, count)}, a vector at a time. */
+    private static void depthwiseOnes(float[] planes, int[] tapStarts, float[] w, int filter, float bias, float[] out,
+                                      int output, int from, int count, float low, float high) {
+        for (int n = from; n < count; n += L) {
             int at = count >= L ? Math.min(n, count - L) : n;
             FloatVector sum = FloatVector.broadcast(S, bias);
             for (int t = 0; t < tapStarts.length; t++) {
@@ -399,15 +448,24 @@ final class VectorKernels {
      * {@code bias + Σt w[filter + t]·planes[base + tapStarts[t] + 2n]}. Each vector of outputs sums two vectors
      * of consecutive input columns and keeps the even lanes (as {@link #max2x2Step} does): twice the
      * multiply-adds, but unit-stride loads and no strided copy. A row of four vectors or more goes four output
-     * vectors at a time (eight FMA chains), a narrower one two or one at a time; each pass's last step moves
-     * back to end at {@code count}. A count under one vector writes a whole vector (the caller's room). Reads
-     * run to
+     * vectors (eight chains) at a time, a narrower one two or one. Reads run to
      * {@code base + tapStarts[t] + 2·max(count, L) - 1}.
      */
     static void depthwiseStride2(float[] planes, int base, int[] tapStarts, float[] w, int filter, float bias,
                                  float[] out, int output, int count, float low, float high) {
-        int n = 0;
-        for (; count >= 4 * L && n < count; n += 4 * L) {
+        if (count >= 4 * L) {
+            stride2Fours(planes, base, tapStarts, w, filter, bias, out, output, count, low, high);
+        } else if (count >= 2 * L) {
+            stride2Twos(planes, base, tapStarts, w, filter, bias, out, output, count, low, high);
+        } else {
+            stride2Ones(planes, base, tapStarts, w, filter, bias, out, output, count, low, high);
+        }
+    }
+
+    /** {@link #depthwiseStride2} four output vectors at a time; {@code count >= 4L}. */
+    private static void stride2Fours(float[] planes, int base, int[] tapStarts, float[] w, int filter, float bias,
+                                     float[] out, int output, int count, float low, float high) {
+        for (int n = 0; n < count; n += 4 * L) {
             n = Math.min(n, count - 4 * L);
             FloatVector s0 = FloatVector.broadcast(S, bias);
             FloatVector s1 = s0;
@@ -437,7 +495,12 @@ final class VectorKernels {
             s6.rearrange(EVENS).blend(s7.rearrange(EVENS), UPPER_HALF).max(low).min(high)
                     .intoArray(out, output + n + 3 * L);
         }
-        for (; count >= 2 * L && n < count; n += 2 * L) {
+    }
+
+    /** {@link #depthwiseStride2} two output vectors at a time; {@code count >= 2L}. */
+    private static void stride2Twos(float[] planes, int base, int[] tapStarts, float[] w, int filter, float bias,
+                                    float[] out, int output, int count, float low, float high) {
+        for (int n = 0; n < count; n += 2 * L) {
             n = Math.min(n, count - 2 * L);
             FloatVector s0 = FloatVector.broadcast(S, bias);
             FloatVector s1 = s0;
@@ -455,7 +518,12 @@ final class VectorKernels {
             s2.rearrange(EVENS).blend(s3.rearrange(EVENS), UPPER_HALF).max(low).min(high)
                     .intoArray(out, output + n + L);
         }
-        for (; n < count; n += L) {
+    }
+
+    /** {@link #depthwiseStride2} an output vector at a time. */
+    private static void stride2Ones(float[] planes, int base, int[] tapStarts, float[] w, int filter, float bias,
+                                    float[] out, int output, int count, float low, float high) {
+        for (int n = 0; n < count; n += L) {
             int at = count >= L ? Math.min(n, count - L) : n;
             FloatVector s0 = FloatVector.broadcast(S, bias);
             FloatVector s1 = s0;

@@ -60,6 +60,93 @@ class ThreadTeamTest {
     }
 
     /**
+     * A team may split a batch by samples ({@link SampleSplit}), each thread running the network on its share,
+     * so a sample's outputs must not depend on the batch it came in: dense layers at batch 1 (a vector times
+     * the matrix, or dot products) round as at larger batches (tiles, dot products in pairs).
+     */
+    @Test
+    void aSampleGetsTheSameBitsInAnyBatch() {
+        Random random = new Random(9);
+        int inFeatures = 700;
+        for (int outFeatures : new int[] {300, 10}) {
+            DenseKernel dense = DenseKernel.create(inFeatures, outFeatures,
+                    FastKernelTest.randoms(random, inFeatures * outFeatures), FastKernelTest.randoms(random, outFeatures),
+                    Activation.NONE, 0f);
+            assertSamplesAgree("dense " + inFeatures + " -> " + outFeatures, dense, inFeatures, outFeatures, random);
+        }
+        ConvGeometry g = new ConvGeometry(16, 10, 12, 24, 10, 12, 3, 3, 1, 1, 1, 1, 1, 1, 1, PaddingMode.ZEROS);
+        for (ConvKernel.Algorithm algorithm : FastKernelTest.applicable(g)) {
+            ConvKernel conv = ConvKernel.create(algorithm, g, FastKernelTest.randoms(random, g.weightSize()),
+                    FastKernelTest.randoms(random, g.outChannels()), null, Activation.RELU, 0f);
+            assertSamplesAgree(g + " by " + algorithm, conv, g.inSize(), g.outSize(), random);
+        }
+    }
+
+    /** A batch of 13 at once, against each sample alone and against slices of 5, 4 and 4 samples. */
+    private static void assertSamplesAgree(String what, TaskKernel kernel, int inSize, int outSize, Random random) {
+        int batch = 13;
+        float[] in = FastKernelTest.randoms(random, batch * inSize);
+        float[] whole = new float[batch * outSize];
+        kernel.forward(in, 0, whole, 0, batch, scratchFor(kernel));
+        float[] alone = new float[batch * outSize];
+        for (int sample = 0; sample < batch; sample++) {
+            kernel.forward(in, sample * inSize, alone, sample * outSize, 1, scratchFor(kernel));
+        }
+        assertArrayEquals(whole, alone, what + ", each sample alone");
+        float[] slices = new float[batch * outSize];
+        for (int slice = 0; slice < 3; slice++) {
+            int first = SampleSplit.firstSample(slice, batch, 3);
+            int count = SampleSplit.firstSample(slice + 1, batch, 3) - first;
+            kernel.forward(in, first * inSize, slices, first * outSize, count, scratchFor(kernel));
+        }
+        assertArrayEquals(whole, slices, what + ", in slices of a batch");
+    }
+
+    @Test
+    void aSampleSplitGivesEachThreadAnEvenShareOfTheBatch() {
+        int inSize = 3;
+        int outSize = 2;
+        for (int threads = 2; threads <= 3; threads++) {
+            for (int batch = 1; batch <= 20; batch++) {
+                int[] runs = new int[batch];
+                int[] sliceSizes = new int[threads];
+                int[] slicesSeen = {0};
+                SampleSplit split = new SampleSplit((input, inputOffset, output, outputOffset, count) -> {
+                    assertEquals(inputOffset / inSize, outputOffset / outSize, "input and output slices agree");
+                    for (int s = inputOffset / inSize; s < inputOffset / inSize + count; s++) {
+                        runs[s]++;
+                    }
+                    sliceSizes[slicesSeen[0]++] = count;
+                }, inSize, outSize);
+                split.forward(new float[batch * inSize], 0, new float[batch * outSize], 0, batch, Scratch.forKernels());
+                for (int s = 0; s < batch; s++) {
+                    assertEquals(1, runs[s], "sample " + s + " of " + batch + " on " + threads + " threads");
+                }
+                int slices = split.tasks(batch, threads);
+                assertEquals(Math.min(batch, threads), slices);
+                // forward() runs the single-thread split: one slice. The team's split, slice by slice:
+                java.util.Arrays.fill(runs, 0);
+                slicesSeen[0] = 0;
+                split.run(0, slices, threads, new float[batch * inSize], 0, new float[batch * outSize], 0, batch,
+                        Scratch.forKernels());
+                int smallest = Integer.MAX_VALUE;
+                int largest = 0;
+                for (int slice = 0; slice < slices; slice++) {
+                    smallest = Math.min(smallest, sliceSizes[slice]);
+                    largest = Math.max(largest, sliceSizes[slice]);
+                }
+                assertTrue(largest - smallest <= 1, "slices of " + batch + " differ by " + (largest - smallest));
+                for (int s = 0; s < batch; s++) {
+                    assertEquals(1, runs[s], "sample " + s + " of " + batch + " split for " + threads + " threads");
+                }
+                boolean even = batch % threads == 0 || batch >= 4 * threads;
+                assertEquals(batch >= threads && even, SampleSplit.pays(batch, threads), batch + " on " + threads);
+            }
+        }
+        assertTrue(!SampleSplit.pays(8, 1), "one thread never splits");
+    }
+
+    /**
      * The kernel alone on one thread, against: its split for 3 threads run backwards on one thread (the split
      * itself, whatever the scheduling), and teams of 2 and 3 threads (the hand-off).
      */
