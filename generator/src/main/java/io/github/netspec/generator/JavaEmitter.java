@@ -462,8 +462,9 @@ public final class JavaEmitter {
      */
     private boolean splitsBySamples() {
         long denseWeights = plan.steps().stream()
-                .filter(step -> step instanceof Plan.DenseStep)
-                .mapToLong(step -> (long) ((Plan.DenseStep) step).inFeatures() * ((Plan.DenseStep) step).outFeatures())
+                .filter(Plan.DenseStep.class::isInstance)
+                .map(Plan.DenseStep.class::cast)
+                .mapToLong(dense -> (long) dense.inFeatures() * dense.outFeatures())
                 .sum();
         return denseWeights <= SAMPLE_SPLIT_DENSE_WEIGHTS;
     }

@@ -2,6 +2,7 @@ package io.github.netspec.generator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.charset.StandardCharsets;
@@ -48,6 +49,21 @@ class GoldenFileTest {
         String source = result.classes().get(0).javaSource();
         assertFalse(source.contains("PoolGeometry INPUT_SIZE ="), source);
         assertFalse(source.contains("PoolGeometry OUTPUT_SHAPE ="), source);
+    }
+
+    @Test
+    void aTeamSplitsABatchBySamplesOnlyWhereTheDenseWeightsAreSmall() {
+        // 2048 x 2048 dense weights (4M floats) may be read by every thread; 2049 x 2048 are one row too many.
+        for (int inFeatures : new int[] {2048, 2049}) {
+            NetCompiler.Result result = NetCompiler.compile(List.of(new NetCompiler.Source("n.net",
+                    "network N { input [" + inFeatures + "] fc: dense(2048) }")), "p");
+            assertFalse(result.hasErrors(), result.diagnostics().toString());
+            String source = result.classes().get(0).javaSource();
+            boolean small = (long) inFeatures * 2048 <= JavaEmitter.SAMPLE_SPLIT_DENSE_WEIGHTS;
+            assertEquals(small, source.contains("SampleSplit.pays(batch, team.threads())"), source);
+            assertEquals(small, source.contains("private final SampleSplit samples;"), source);
+            assertTrue(source.contains("run(input, 0, output, 0, batch, team);"), source);
+        }
     }
 
     @Test
