@@ -16,6 +16,21 @@ public enum Activation {
     LEAKY_RELU,
     ELU;
 
+    /** Relu and relu6: a clamp to {@link #clampLow()}..{@link #clampHigh()} that a kernel can apply as it stores. */
+    boolean isClamp() {
+        return this == RELU || this == RELU6;
+    }
+
+    /** The clamp's lower bound: 0 for relu and relu6, no bound for the others. */
+    float clampLow() {
+        return isClamp() ? 0f : Float.NEGATIVE_INFINITY;
+    }
+
+    /** The clamp's upper bound: 6 for relu6, no bound for the others. */
+    float clampHigh() {
+        return this == RELU6 ? 6f : Float.POSITIVE_INFINITY;
+    }
+
     /** Applies this activation in place to {@code x[from, to)}; {@code alpha} is read by leaky_relu and elu only. */
     public void apply(float[] x, int from, int to, float alpha) {
         switch (this) {

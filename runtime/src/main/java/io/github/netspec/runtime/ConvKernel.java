@@ -674,11 +674,11 @@ public final class ConvKernel implements TaskKernel {
                     && (!Simd.VECTOR || gridColumns >= VectorKernels.LANES);
             float[] target = direct ? out : floats;
             int targetOffset = direct ? at : sumsOffset;
-            boolean clamped = Simd.VECTOR && direct && isClamp(activation);
+            boolean clamped = Simd.VECTOR && direct && activation.isClamp();
             if (Simd.VECTOR) {
+                Activation clamp = clamped ? activation : Activation.NONE;
                 VectorKernels.depthwiseGrid(floats, implicit.rowStarts, weights, filter, bias[channel], target,
-                        targetOffset, gridColumns, clamped ? 0f : Float.NEGATIVE_INFINITY,
-                        clamped && activation == Activation.RELU6 ? 6f : Float.POSITIVE_INFINITY);
+                        targetOffset, gridColumns, clamp.clampLow(), clamp.clampHigh());
             } else {
                 scalarDepthwiseGrid(filter, bias[channel], gridColumns, scratch, target, targetOffset);
             }
@@ -711,11 +711,6 @@ public final class ConvKernel implements TaskKernel {
             }
             System.arraycopy(sums[0], 0, out, output + n0, width);
         }
-    }
-
-    /** Relu and relu6: a clamp the depthwise kernel applies as it stores. */
-    private static boolean isClamp(Activation activation) {
-        return activation == Activation.RELU || activation == Activation.RELU6;
     }
 
     // ---- direct ------------------------------------------------------------------------------------------------

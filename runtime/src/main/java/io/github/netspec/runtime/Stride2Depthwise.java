@@ -76,9 +76,8 @@ final class Stride2Depthwise {
      */
     void channel(float[] in, int plane, float[] weights, int filter, float bias, Activation activation, float alpha,
                  float[] out, int output, float[] scratch) {
-        boolean clamped = activation == Activation.RELU || activation == Activation.RELU6;
-        float low = clamped ? 0f : Float.NEGATIVE_INFINITY;
-        float high = activation == Activation.RELU6 ? 6f : Float.POSITIVE_INFINITY;
+        float low = activation.clampLow();
+        float high = activation.clampHigh();
         for (int firstRow = 0; firstRow < g.outHeight(); firstRow += maxRows) {
             int rows = Math.min(maxRows, g.outHeight() - firstRow);
             copyBlock(in, plane, firstRow, paddedRows(rows), scratch);
@@ -86,7 +85,7 @@ final class Stride2Depthwise {
                 outputRow(firstRow + r, r * g.strideHeight() * paddedWidth, weights, filter, bias, low, high, out,
                         output, scratch);
             }
-            if (!clamped) {
+            if (!activation.isClamp()) {
                 int from = output + firstRow * g.outWidth();
                 activation.apply(out, from, from + rows * g.outWidth(), alpha);
             }
