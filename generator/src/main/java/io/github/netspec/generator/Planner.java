@@ -48,8 +48,9 @@ public final class Planner {
 
     private Planner(CheckedNetwork network) {
         this.network = network;
+        // The generated class's own fields, parameters and locals; a layer's field must not take them.
         for (String reserved : List.of("input", "output", "batch", "weights", "network", "safetensors", "arena",
-                "scratch", "workspace", "workspaces")) {
+                "scratch", "workspace", "workspaces", "team", "samples", "inputOffset", "outputOffset")) {
             names.newName(reserved, reserved);
         }
         // The public constants every generated class has; a label such as input_size must not take them.

@@ -52,6 +52,18 @@ class GoldenFileTest {
     }
 
     @Test
+    void labelsThatLookLikeTheClassFieldsOrParametersGetOtherNames() {
+        NetCompiler.Result result = NetCompiler.compile(List.of(new NetCompiler.Source("n.net",
+                "network N { input [2, 4, 4] team: conv2d(2, 1) samples: conv2d(2, 1) input_offset: conv2d(2, 1)"
+                        + " output_offset: conv2d(2, 1) }")), "p");
+        assertFalse(result.hasErrors(), result.diagnostics().toString());
+        String source = result.classes().get(0).javaSource();
+        for (String taken : List.of("team", "samples", "inputOffset", "outputOffset")) {
+            assertFalse(source.contains("ConvKernel " + taken + ";"), taken + " is the class's own:\n" + source);
+        }
+    }
+
+    @Test
     void aTeamSplitsABatchBySamplesOnlyWhereTheDenseWeightsAreSmall() {
         // 2048 x 2048 dense weights (4M floats) may be read by every thread; 2049 x 2048 are one row too many.
         for (int inFeatures : new int[] {2048, 2049}) {
