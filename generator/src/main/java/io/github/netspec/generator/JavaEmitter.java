@@ -450,8 +450,8 @@ public final class JavaEmitter {
             run.addCode(call(step));
         }
         if (plan.outputIsInput()) {
-            run.addCode("\n").addStatement("$T.arraycopy(input, inputOffset, output, outputOffset, batch * OUTPUT_SIZE)",
-                    System.class);
+            run.addCode("\n")
+                    .addStatement("$T.arraycopy(input, inputOffset, output, outputOffset, batch * OUTPUT_SIZE)", System.class);
         }
         return run.build();
     }

@@ -69,9 +69,9 @@ class ThreadTeamTest {
         Random random = new Random(9);
         int inFeatures = 700;
         for (int outFeatures : new int[] {300, 10}) {
-            DenseKernel dense = DenseKernel.create(inFeatures, outFeatures,
-                    FastKernelTest.randoms(random, inFeatures * outFeatures), FastKernelTest.randoms(random, outFeatures),
-                    Activation.NONE, 0f);
+            float[] weight = FastKernelTest.randoms(random, inFeatures * outFeatures);
+            float[] bias = FastKernelTest.randoms(random, outFeatures);
+            DenseKernel dense = DenseKernel.create(inFeatures, outFeatures, weight, bias, Activation.NONE, 0f);
             assertSamplesAgree("dense " + inFeatures + " -> " + outFeatures, dense, inFeatures, outFeatures, random);
         }
         ConvGeometry g = new ConvGeometry(16, 10, 12, 24, 10, 12, 3, 3, 1, 1, 1, 1, 1, 1, 1, PaddingMode.ZEROS);
