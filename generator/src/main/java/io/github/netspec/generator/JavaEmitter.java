@@ -59,11 +59,14 @@ public final class JavaEmitter {
     private final Plan plan;
     private final CheckedNetwork network;
     private final ClassName self;
+    /** Whether a team may split a batch by samples ({@link #splitsBySamples(Plan)}). */
+    private final boolean splitsBySamples;
 
     private JavaEmitter(Plan plan, String packageName) {
         this.plan = plan;
         this.network = plan.network();
         this.self = ClassName.get(packageName, network.name());
+        this.splitsBySamples = splitsBySamples(plan);
     }
 
     public static JavaFile emit(Plan plan, String packageName) {
@@ -98,7 +101,7 @@ public final class JavaEmitter {
         type.addField(FieldSpec.builder(ThreadTeam.class, "team", Modifier.PRIVATE, Modifier.FINAL)
                 .addJavadoc("The threads that share each large layer: the caller alone, unless made by {@link #withThreads}.")
                 .build());
-        if (splitsBySamples()) {
+        if (splitsBySamples) {
             type.addField(FieldSpec.builder(SampleSplit.class, "samples", Modifier.PRIVATE, Modifier.FINAL)
                     .addJavadoc("The whole network as one task per thread, each on its own samples of a batch.")
                     .build());
@@ -131,7 +134,7 @@ public final class JavaEmitter {
                         network.outputShape().size(), network.parameterCount())
                 .add("Load trained weights with {@link #load(Path)}, then call {@link #predict(float[])} from any number of threads;\n")
                 .add("{@link #withThreads(int)} shares each large layer among several threads instead$L.\n",
-                        splitsBySamples() ? ",\nor gives each thread its share of a batch" : "")
+                        splitsBySamples ? ",\nor gives each thread its share of a batch" : "")
                 .add("Intermediate tensors take $L floats per sample and thread, planned by liveness ($L if each had its own array).\n\n",
                         plan.arenaSize(), plan.naiveSize())
                 .add("<table>\n<caption>Layers</caption>\n<tr><th>line</th><th>layer</th><th>output shape</th><th>parameters</th></tr>\n");
@@ -224,7 +227,7 @@ public final class JavaEmitter {
                 .addStatement("this.workspaces = $T.withInitial(() -> new $T(ARENA_SIZE, kernels))",
                         ThreadLocal.class, Workspace.class)
                 .addStatement("this.team = $T.single()", ThreadTeam.class);
-        if (splitsBySamples()) {
+        if (splitsBySamples) {
             constructor.addStatement("this.samples = new $T((input, inputOffset, output, outputOffset, batch) ->\n$>"
                             + "run(input, inputOffset, output, outputOffset, batch, $T.single()),\nINPUT_SIZE, OUTPUT_SIZE, kernels$<)",
                     SampleSplit.class, ThreadTeam.class);
@@ -244,7 +247,7 @@ public final class JavaEmitter {
                 // A thread runs one call at a time whichever view it calls, so the views can share its arena.
                 .addStatement("this.workspaces = network.workspaces")
                 .addStatement("this.team = team");
-        if (splitsBySamples()) {
+        if (splitsBySamples) {
             constructor.addStatement("this.samples = network.samples");
         }
         return constructor.build();
@@ -259,7 +262,7 @@ public final class JavaEmitter {
                         + "$L"
                         + "The workers are daemon threads, stopped once the view is no longer reachable.\n\n"
                         + "@throws IllegalArgumentException if {@code threads} is not positive\n",
-                        splitsBySamples() ? "A batch that splits evenly among the threads, or has four samples a thread or more, is\n"
+                        splitsBySamples ? "A batch that splits evenly among the threads, or has four samples a thread or more, is\n"
                                 + "split by samples instead: each thread runs the whole network on its share, with an arena\n"
                                 + "of its own.\n" : "")
                 .addModifiers(Modifier.PUBLIC)
@@ -412,7 +415,7 @@ public final class JavaEmitter {
                 .addParameter(FLOATS, "output")
                 .addStatement("$T.requireBatch(input, batch, output, INPUT_SIZE, OUTPUT_SIZE, $S, INPUT_SHAPE, OUTPUT_SHAPE)",
                         Tensors.class, network.name());
-        if (splitsBySamples()) {
+        if (splitsBySamples) {
             predict.beginControlFlow("if ($T.pays(batch, team.threads()))", SampleSplit.class)
                     .addStatement("team.forward(samples, input, 0, output, 0, batch, workspaces.get().scratch())")
                     .addStatement("return")
@@ -460,7 +463,7 @@ public final class JavaEmitter {
      * Whether a team may split a batch by samples: where the dense layers' weights are small enough for every
      * thread to read them on its own ({@link #SAMPLE_SPLIT_DENSE_WEIGHTS}).
      */
-    private boolean splitsBySamples() {
+    private static boolean splitsBySamples(Plan plan) {
         long denseWeights = plan.steps().stream()
                 .filter(Plan.DenseStep.class::isInstance)
                 .map(Plan.DenseStep.class::cast)

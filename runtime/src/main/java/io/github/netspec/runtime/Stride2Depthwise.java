@@ -64,9 +64,9 @@ final class Stride2Depthwise {
         return (rows - 1) * g.strideHeight() + (g.kernelHeight() - 1) * g.dilationHeight() + 1;
     }
 
-    /** Floats of scratch one thread needs: the plane, the reads past it, and one output row's whole vectors. */
+    /** Floats of scratch one thread needs: the plane, the reads past it, and the vector of a row under one. */
     int scratchSize() {
-        return rowScratch + Math.max(VectorKernels.LANES, g.outWidth());
+        return rowScratch + VectorKernels.LANES;
     }
 
     /**
