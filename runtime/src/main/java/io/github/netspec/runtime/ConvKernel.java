@@ -30,13 +30,15 @@ public final class ConvKernel implements TaskKernel {
 
     /**
      * How this JVM runs the algorithm. Depthwise layers run over {@link ImplicitIm2col}'s planes, a block of
-     * output rows at once, on both paths, except at column stride 2 on the Vector API ({@link Stride2Depthwise}).
+     * output rows at once, on both paths, except on the Vector API at column stride 2 ({@link Stride2Depthwise})
+     * and with a 3×3 kernel on a small plane at stride 1 ({@link MaskedDepthwise}).
      * The Vector API GEMM packs im2col from those planes a block at a time; the scalar one writes it out as row
      * arrays, which HotSpot's auto-vectorizer needs. Winograd's scalar kernel keeps its operands as row arrays
      * too, and runs only the layers where it beats that GEMM.
      */
     private enum Path {
-        IMPLICIT_GEMM, WINOGRAD, STRIDE2_DEPTHWISE, IMPLICIT_DEPTHWISE, IM2COL_GEMM, SCALAR_WINOGRAD, DIRECT
+        IMPLICIT_GEMM, WINOGRAD, STRIDE2_DEPTHWISE, MASKED_DEPTHWISE, IMPLICIT_DEPTHWISE, IM2COL_GEMM, SCALAR_WINOGRAD,
+        DIRECT
     }
 
     /**
@@ -85,6 +87,8 @@ public final class ConvKernel implements TaskKernel {
     private final Winograd winograd;
     /** The Vector API's depthwise layers at column stride 2; else null. */
     private final Stride2Depthwise stride2Depthwise;
+    /** The Vector API's 3×3 depthwise layers on small planes at stride 1 (see its applies); else null. */
+    private final MaskedDepthwise maskedDepthwise;
     /**
      * The implicit GEMM and depthwise paths' scratch, after the planes: floats per row of a block's sums (the
      * most grid columns a block has, in whole tiles), and where those sums start; for the GEMM, where its
@@ -115,10 +119,11 @@ public final class ConvKernel implements TaskKernel {
         this.implicit = switch (path) {
             case IMPLICIT_GEMM -> new ImplicitIm2col(g, depth < SHIFTED_PLANES_DEPTH, ImplicitIm2col.PLANES_BUDGET);
             case IMPLICIT_DEPTHWISE -> new ImplicitIm2col(g, g.strideWidth() == 1, ImplicitIm2col.PLANES_BUDGET);
-            case WINOGRAD, STRIDE2_DEPTHWISE, IM2COL_GEMM, SCALAR_WINOGRAD, DIRECT -> null;
+            case WINOGRAD, STRIDE2_DEPTHWISE, MASKED_DEPTHWISE, IM2COL_GEMM, SCALAR_WINOGRAD, DIRECT -> null;
         };
         this.stride2Depthwise = path == Path.STRIDE2_DEPTHWISE
                 ? new Stride2Depthwise(g, ImplicitIm2col.PLANES_BUDGET) : null;
+        this.maskedDepthwise = path == Path.MASKED_DEPTHWISE ? new MaskedDepthwise(g) : null;
         this.winograd = isWinograd(path) ? new Winograd(g) : null;
         this.sumsWidth = implicit == null ? 0 : Gemm.roundUp(implicit.maxRows * implicit.gridWidth, Gemm.NR);
         this.chunkColumns = Math.min(Gemm.NC, sumsWidth);
@@ -141,8 +146,9 @@ public final class ConvKernel implements TaskKernel {
             case GEMM -> Simd.VECTOR ? Path.IMPLICIT_GEMM : Path.IM2COL_GEMM;
             case WINOGRAD -> Simd.VECTOR ? Path.WINOGRAD
                     : Winograd.scalarPays(g) ? Path.SCALAR_WINOGRAD : Path.IM2COL_GEMM;
-            case DEPTHWISE -> Simd.VECTOR && Stride2Depthwise.applies(g) ? Path.STRIDE2_DEPTHWISE
-                    : Path.IMPLICIT_DEPTHWISE;
+            case DEPTHWISE -> !Simd.VECTOR ? Path.IMPLICIT_DEPTHWISE
+                    : Stride2Depthwise.applies(g) ? Path.STRIDE2_DEPTHWISE
+                    : MaskedDepthwise.applies(g) ? Path.MASKED_DEPTHWISE : Path.IMPLICIT_DEPTHWISE;
             case DIRECT -> Path.DIRECT;
         };
     }
@@ -201,7 +207,7 @@ public final class ConvKernel implements TaskKernel {
         float[] prepared = switch (path) {
             case IMPLICIT_GEMM, IM2COL_GEMM -> packGroups(g, folded);
             case WINOGRAD, SCALAR_WINOGRAD -> Winograd.transformWeights(g, folded);
-            case STRIDE2_DEPTHWISE, IMPLICIT_DEPTHWISE, DIRECT -> folded;
+            case STRIDE2_DEPTHWISE, MASKED_DEPTHWISE, IMPLICIT_DEPTHWISE, DIRECT -> folded;
         };
         return new ConvKernel(algorithm, g, prepared, paddedBias, activation, alpha);
     }
@@ -248,6 +254,7 @@ public final class ConvKernel implements TaskKernel {
             case IMPLICIT_GEMM -> sumsOffset + Gemm.panels(rows) * Gemm.MR * chunkColumns;
             case WINOGRAD -> winograd.scratchSize();
             case STRIDE2_DEPTHWISE -> stride2Depthwise.scratchSize();
+            case MASKED_DEPTHWISE -> maskedDepthwise.scratchSize();
             case IMPLICIT_DEPTHWISE -> sumsOffset + sumsWidth;
             case SCALAR_WINOGRAD -> winograd.scalarScratchSize();
             case IM2COL_GEMM, DIRECT -> 0;
@@ -276,7 +283,7 @@ public final class ConvKernel implements TaskKernel {
                 int blocks = blocks(batch, threads);
                 yield batch * pieces() * blocks * rowChunks(batch, threads, blocks);
             }
-            case STRIDE2_DEPTHWISE, IMPLICIT_DEPTHWISE -> batch * g.outChannels();
+            case STRIDE2_DEPTHWISE, MASKED_DEPTHWISE, IMPLICIT_DEPTHWISE -> batch * g.outChannels();
             case DIRECT -> batch;
         };
     }
@@ -291,7 +298,7 @@ public final class ConvKernel implements TaskKernel {
             case IMPLICIT_GEMM, WINOGRAD -> rowBlocks(blockRows(batch, threads));
             case IM2COL_GEMM -> columnBlocks();
             case SCALAR_WINOGRAD -> winograd.scalarChunks();
-            case STRIDE2_DEPTHWISE, IMPLICIT_DEPTHWISE, DIRECT ->
+            case STRIDE2_DEPTHWISE, MASKED_DEPTHWISE, IMPLICIT_DEPTHWISE, DIRECT ->
                     throw new IllegalStateException(path + " does not split a grid");
         };
     }
@@ -415,6 +422,11 @@ public final class ConvKernel implements TaskKernel {
                     stride2DepthwiseTask(task, in, inOffset, out, outOffset, scratch);
                 }
             }
+            case MASKED_DEPTHWISE -> {
+                for (int task = from; task < to; task++) {
+                    maskedDepthwiseTask(task, in, inOffset, out, outOffset, scratch);
+                }
+            }
             case IMPLICIT_DEPTHWISE -> {
                 for (int task = from; task < to; task++) {
                     depthwiseTask(task, in, inOffset, out, outOffset, scratch);
@@ -442,7 +454,7 @@ public final class ConvKernel implements TaskKernel {
             case IM2COL_GEMM -> gemmTask(piece, block, firstPanel, endPanel, in, input, out, output, scratch);
             case SCALAR_WINOGRAD -> winograd.runScalar(in, input, piece, block, firstPanel, endPanel, weights, bias,
                     activation, alpha, out, output, scratch);
-            case STRIDE2_DEPTHWISE, IMPLICIT_DEPTHWISE, DIRECT ->
+            case STRIDE2_DEPTHWISE, MASKED_DEPTHWISE, IMPLICIT_DEPTHWISE, DIRECT ->
                     throw new IllegalStateException(path + " does not split a grid");
         }
     }
@@ -638,15 +650,37 @@ public final class ConvKernel implements TaskKernel {
 
     // ---- depthwise ---------------------------------------------------------------------------------------------
 
+    /** Depthwise task t is output channel {@code t mod outChannels} of sample {@code t / outChannels}. */
+    private int taskChannel(int task) {
+        return task % g.outChannels();
+    }
+
+    /** Where the input plane a depthwise task reads starts. */
+    private int inputPlane(int task, int inOffset) {
+        int sample = task / g.outChannels();
+        int multiplier = g.outChannels() / g.inChannels();
+        return inOffset + sample * g.inSize() + taskChannel(task) / multiplier * g.inHeight() * g.inWidth();
+    }
+
+    /** Where the output plane a depthwise task writes starts. */
+    private int outputPlane(int task, int outOffset) {
+        return outOffset + task / g.outChannels() * g.outSize() + taskChannel(task) * columns;
+    }
+
     /** One output channel of one sample, on the Vector API at column stride 2. */
     private void stride2DepthwiseTask(int task, float[] in, int inOffset, float[] out, int outOffset,
                                      Scratch scratch) {
-        int channel = task % g.outChannels();
-        int sample = task / g.outChannels();
-        int multiplier = g.outChannels() / g.inChannels();
-        int plane = inOffset + sample * g.inSize() + channel / multiplier * g.inHeight() * g.inWidth();
-        stride2Depthwise.channel(in, plane, weights, channel * g.kernelHeight() * g.kernelWidth(), bias[channel],
-                activation, alpha, out, outOffset + sample * g.outSize() + channel * columns, scratch.floats);
+        int channel = taskChannel(task);
+        stride2Depthwise.channel(in, inputPlane(task, inOffset), weights, channel * g.kernelHeight() * g.kernelWidth(),
+                bias[channel], activation, alpha, out, outputPlane(task, outOffset), scratch.floats);
+    }
+
+    /** One output channel of one sample, on the Vector API: a 3×3 kernel on a small plane at stride 1. */
+    private void maskedDepthwiseTask(int task, float[] in, int inOffset, float[] out, int outOffset,
+                                     Scratch scratch) {
+        int channel = taskChannel(task);
+        maskedDepthwise.channel(in, inputPlane(task, inOffset), weights, channel * MaskedDepthwise.TAPS,
+                bias[channel], activation, alpha, out, outputPlane(task, outOffset), scratch.floats);
     }
 
     /**
@@ -656,12 +690,10 @@ public final class ConvKernel implements TaskKernel {
      * time in the partial vectors at the row ends (a 14-wide row is one vector and a tail).
      */
     private void depthwiseTask(int task, float[] in, int inOffset, float[] out, int outOffset, Scratch scratch) {
-        int channel = task % g.outChannels();
-        int sample = task / g.outChannels();
-        int multiplier = g.outChannels() / g.inChannels();
-        int plane = inOffset + sample * g.inSize() + channel / multiplier * g.inHeight() * g.inWidth();
+        int channel = taskChannel(task);
+        int plane = inputPlane(task, inOffset);
         int filter = channel * g.kernelHeight() * g.kernelWidth();
-        int output = outOffset + sample * g.outSize() + channel * columns;
+        int output = outputPlane(task, outOffset);
         float[] floats = scratch.floats;
         for (int firstRow = 0; firstRow < g.outHeight(); firstRow += implicit.maxRows) {
             int rows = Math.min(implicit.maxRows, g.outHeight() - firstRow);

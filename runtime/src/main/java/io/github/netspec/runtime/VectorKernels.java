@@ -1,6 +1,7 @@
 package io.github.netspec.runtime;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
@@ -440,6 +441,74 @@ final class VectorKernels {
                 sum = weight.fma(FloatVector.fromArray(S, planes, tapStarts[t] + at), sum);
             }
             sum.max(low).min(high).intoArray(out, output + at);
+        }
+    }
+
+    /** Outputs one step of {@link #depthwise3x3} covers, and so how far past its first mask it reads. */
+    static final int DEPTHWISE_MASKED_STEP = 4 * L;
+    private static final VectorSpecies<Integer> MASK_LANES = S.withLanes(int.class);
+
+    /**
+     * {@link MaskedDepthwise}'s kernel: output n is {@code bias + Σ w[filter + 3ky + kx]·x(ky, kx)} for
+     * {@code 0 <= n < count} (at least {@link #DEPTHWISE_MASKED_STEP}), clamped and stored as
+     * {@link #depthwiseGrid} does, with the taps in the same (ky, kx) order. The middle column of taps reads
+     * {@code x(ky, 1) = plane[n + ky·rowStep + columnStep]}; the side columns read at 0 and
+     * {@code 2·columnStep} and clear the lanes whose tap falls beside the row, ANDing them with
+     * {@code masks[n mod width ..]} (left) and {@code masks[rightMasks + n mod width ..]} (right). Four vectors
+     * at a time, the last step moved back to end at count: their eight masks stay in registers for the whole
+     * step.
+     */
+    static void depthwise3x3(float[] plane, int rowStep, int columnStep, int width, int[] masks, int rightMasks,
+                             float[] w, int filter, float bias, float[] out, int output, int count, float low,
+                             float high) {
+        for (int n = 0; n < count; n += 4 * L) {
+            n = Math.min(n, count - 4 * L);
+            int left = n % width;
+            int right = rightMasks + left;
+            IntVector l0 = IntVector.fromArray(MASK_LANES, masks, left);
+            IntVector l1 = IntVector.fromArray(MASK_LANES, masks, left + L);
+            IntVector l2 = IntVector.fromArray(MASK_LANES, masks, left + 2 * L);
+            IntVector l3 = IntVector.fromArray(MASK_LANES, masks, left + 3 * L);
+            IntVector r0 = IntVector.fromArray(MASK_LANES, masks, right);
+            IntVector r1 = IntVector.fromArray(MASK_LANES, masks, right + L);
+            IntVector r2 = IntVector.fromArray(MASK_LANES, masks, right + 2 * L);
+            IntVector r3 = IntVector.fromArray(MASK_LANES, masks, right + 3 * L);
+            FloatVector s0 = FloatVector.broadcast(S, bias);
+            FloatVector s1 = s0;
+            FloatVector s2 = s0;
+            FloatVector s3 = s0;
+            for (int ky = 0; ky < 3; ky++) {
+                int a = n + ky * rowStep;
+                int b = a + columnStep;
+                int c = b + columnStep;
+                FloatVector wa = FloatVector.broadcast(S, w[filter + 3 * ky]);
+                s0 = wa.fma(FloatVector.fromArray(S, plane, a).reinterpretAsInts().and(l0).reinterpretAsFloats(),
+                        s0);
+                s1 = wa.fma(FloatVector.fromArray(S, plane, a + L).reinterpretAsInts().and(l1).reinterpretAsFloats(),
+                        s1);
+                s2 = wa.fma(FloatVector.fromArray(S, plane, a + 2 * L).reinterpretAsInts().and(l2)
+                        .reinterpretAsFloats(), s2);
+                s3 = wa.fma(FloatVector.fromArray(S, plane, a + 3 * L).reinterpretAsInts().and(l3)
+                        .reinterpretAsFloats(), s3);
+                FloatVector wb = FloatVector.broadcast(S, w[filter + 3 * ky + 1]);
+                s0 = wb.fma(FloatVector.fromArray(S, plane, b), s0);
+                s1 = wb.fma(FloatVector.fromArray(S, plane, b + L), s1);
+                s2 = wb.fma(FloatVector.fromArray(S, plane, b + 2 * L), s2);
+                s3 = wb.fma(FloatVector.fromArray(S, plane, b + 3 * L), s3);
+                FloatVector wc = FloatVector.broadcast(S, w[filter + 3 * ky + 2]);
+                s0 = wc.fma(FloatVector.fromArray(S, plane, c).reinterpretAsInts().and(r0).reinterpretAsFloats(),
+                        s0);
+                s1 = wc.fma(FloatVector.fromArray(S, plane, c + L).reinterpretAsInts().and(r1).reinterpretAsFloats(),
+                        s1);
+                s2 = wc.fma(FloatVector.fromArray(S, plane, c + 2 * L).reinterpretAsInts().and(r2)
+                        .reinterpretAsFloats(), s2);
+                s3 = wc.fma(FloatVector.fromArray(S, plane, c + 3 * L).reinterpretAsInts().and(r3)
+                        .reinterpretAsFloats(), s3);
+            }
+            s0.max(low).min(high).intoArray(out, output + n);
+            s1.max(low).min(high).intoArray(out, output + n + L);
+            s2.max(low).min(high).intoArray(out, output + n + 2 * L);
+            s3.max(low).min(high).intoArray(out, output + n + 3 * L);
         }
     }
 

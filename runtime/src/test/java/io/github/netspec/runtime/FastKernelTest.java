@@ -82,6 +82,12 @@ class FastKernelTest {
                 conv(20, 8, 8, 12, 1, 1, 0, 1, 1),
                 // 1x1 at stride 2, ResNet's downsample: one phase plane of four
                 conv(16, 10, 10, 12, 1, 2, 0, 1, 1),
+                // depthwise at stride 1 on small planes, which the Vector API runs with masked row edges: 7x7,
+                // a multiplier of 2, no padding above or below, and more padding above and below than the reach
+                conv(16, 7, 7, 16, 3, 1, 1, 1, 16),
+                conv(8, 14, 14, 16, 3, 1, 1, 1, 8),
+                new ConvGeometry(4, 9, 10, 4, 7, 10, 3, 3, 1, 1, 1, 1, 0, 1, 4, PaddingMode.ZEROS),
+                new ConvGeometry(4, 6, 8, 4, 8, 8, 3, 3, 1, 1, 1, 1, 2, 1, 4, PaddingMode.ZEROS),
                 // depthwise on a plane too large for one block of planes: two blocks of rows
                 conv(2, 260, 260, 2, 3, 1, 1, 1, 2),
                 // no padding, depth 144: phase planes as wide as the input rows, copied in one piece
