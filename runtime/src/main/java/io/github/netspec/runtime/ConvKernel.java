@@ -524,6 +524,13 @@ public final class ConvKernel implements TaskKernel {
         for (int t = 0; t < tiles(to - from); t++) {
             int j = from + t * Gemm.NR;
             boolean direct = lastBlock && j < directEnd;
+            if (direct && activation.isClamp()) {
+                VectorKernels.tileClamped(weights, aPanel, floats, packedOffset + t * kc * Gemm.NR, kc,
+                        firstBlock ? biasTiles : floats, firstBlock ? channel * Gemm.NR : sums + t * Gemm.NR,
+                        firstBlock ? Gemm.NR : chunkColumns, out, panelOutput + j, columns, activation.clampLow(),
+                        activation.clampHigh());
+                continue;
+            }
             VectorKernels.tile(weights, aPanel, floats, packedOffset + t * kc * Gemm.NR, kc,
                     firstBlock ? biasTiles : floats, firstBlock ? channel * Gemm.NR : sums + t * Gemm.NR,
                     firstBlock ? Gemm.NR : chunkColumns,
@@ -572,7 +579,9 @@ public final class ConvKernel implements TaskKernel {
                     }
                 }
             }
-            activation.apply(out, channelRows + outputColumn(from), channelRows + outputColumn(to), alpha);
+            // Relu and relu6 clamped the tiles that went straight to the output as they stored them.
+            int activateFrom = activation.isClamp() ? Math.min(to, Math.max(from, stored)) : from;
+            activation.apply(out, channelRows + outputColumn(activateFrom), channelRows + outputColumn(to), alpha);
         }
     }
 
