@@ -18,10 +18,11 @@ import java.util.Arrays;
  *
  * <p>Those shifted planes copy the input three times, a row at a time, with the edge columns zeroed, which
  * on small planes cost more than the sums. On one core (Zen 3, fastest of 40 runs), MobileNetV2's 960-channel
- * 7×7 layer took 0.16 ms that way and 0.075 this way, its 14×14 ones 0.12 and 0.078, its 28×28 ones 0.147 and
- * 0.126. At 56×56 the two took the same time and at 112×112 this way was 8% slower: the kernel keeps eight
- * masks in registers and so only four sums in flight, where {@link VectorKernels#depthwiseGrid} keeps eight,
- * and on a large plane the latency of those chains outweighs the copies.
+ * 7×7 layer took 0.16 ms that way and 0.075 this way, its 14×14 ones 0.12 and 0.078, its 28×28 ones 0.147
+ * and 0.126. At 56×56 the two took the same time, and at 112×112 this way was 8–27% slower (two runs): the
+ * kernel keeps eight masks in registers and so only four sums in flight, where
+ * {@link VectorKernels#depthwiseGrid} keeps eight, and on a large plane the latency of those chains outweighs
+ * the copies.
  *
  * <p>Padded plane float {@code dw + q·W + x} holds input row {@code q - padTop}, column x, or 0 for a row
  * outside the input. The dw floats before it and after it are never written: only masked lanes read them.
@@ -34,7 +35,7 @@ final class MaskedDepthwise {
     static final int MAX_PIXELS = 32 * 32;
 
     private final ConvGeometry g;
-    /** Left-tap masks from 0, right-tap masks from {@link #rightMasks}; see {@link #masks}. */
+    /** Left-tap masks from 0, right-tap masks from {@link #rightMasks}; see {@link #maskTable}. */
     private final int[] masks;
     private final int rightMasks;
     private final int paddedRows;
@@ -47,7 +48,7 @@ final class MaskedDepthwise {
         }
         this.g = g;
         this.rightMasks = g.inWidth() + VectorKernels.DEPTHWISE_MASKED_STEP;
-        this.masks = masks(g, rightMasks);
+        this.masks = maskTable(g, rightMasks);
         this.paddedRows = g.outHeight() + 2 * g.dilationHeight();
     }
 
@@ -69,7 +70,7 @@ final class MaskedDepthwise {
      * {@code rightMasks}, likewise for the neighbour at {@code +dw}. A step of outputs from pixel n reads both
      * from {@code n mod W} on.
      */
-    private static int[] masks(ConvGeometry g, int length) {
+    private static int[] maskTable(ConvGeometry g, int length) {
         int width = g.inWidth();
         int reach = g.dilationWidth();
         int[] table = new int[2 * length];

@@ -100,8 +100,8 @@ final class VectorKernels {
      * relu6 layer's tiles that go straight to the output. A copy, not a flag, because the clamp costs the tile
      * even with infinite bounds: with it in every tile, the Winograd and GEMM layers of ResNet-18 and seed 000
      * ran 6–13% slower (one core, Zen 3). Only here, it spares a pass over the stored rows that took a quarter
-     * of a layer with few input channels: MobileNetV2's 16→96 1×1 convolution at 112×112 went from 0.93 to 0.80 ms,
-     * its 24→144 at 56×56 from 0.43 to 0.38, its stem from 0.60 to 0.55.
+     * of a layer with few input channels: MobileNetV2's 16→96 1×1 convolution at 112×112 went from 0.93 to
+     * 0.80 ms, its 24→144 at 56×56 from 0.43 to 0.38, its stem from 0.60 to 0.55.
      */
     static void tileClamped(float[] a, int aOffset, float[] b, int bOffset, int kc, float[] init, int initOffset,
                             int initLd, float[] c, int cOffset, int ldc, float low, float high) {
@@ -516,7 +516,10 @@ final class VectorKernels {
      * {@code 2·columnStep} and clear the lanes whose tap falls beside the row, ANDing them with
      * {@code masks[n mod width ..]} (left) and {@code masks[rightMasks + n mod width ..]} (right). Four vectors
      * at a time, the last step moved back to end at count: their eight masks stay in registers for the whole
-     * step.
+     * step. Eight vectors at a time, as {@link #depthwiseGrid} runs, would need sixteen masks, loaded again for
+     * each tap: written that way, with the taps unrolled or in a loop, and with the masks as an AND or as a
+     * blend under a {@code VectorMask} read from a boolean table, C2 left parts of the kernel to the Vector
+     * API's Java fallback, and it ran 3–10 times slower than this one.
      */
     static void depthwise3x3(float[] plane, int rowStep, int columnStep, int width, int[] masks, int rightMasks,
                              float[] w, int filter, float bias, float[] out, int output, int count, float low,
