@@ -3,21 +3,27 @@ package io.github.netspec.runtime;
 import java.util.Arrays;
 
 /**
- * A 3×3 depthwise convolution at stride 1 on a small plane whose output rows are as wide as its input rows
- * ("same" padding across, as in MobileNet's 7×7 to 28×28 layers), on the Vector API, one output channel at a
- * time.
+ * A 3×3 depthwise convolution at stride 1 or 2 on a small plane, with "same" padding across
+ * ({@code padLeft = dilationWidth}), as in MobileNet's 7×7 to 28×28 layers, on the Vector API, one output
+ * channel at a time.
  *
- * <p>Output pixel n = y·W + x of tap (ky, kx) reads input pixel {@code n + (ky·dh - padTop)·W + (kx - 1)·dw}:
- * the same offset for every pixel, so each tap is one unit-stride run of the input's own rows, and the whole
- * plane is one run of outputs ({@link VectorKernels#depthwise3x3}). Two things stand in the way. Rows above
- * and below the input are padding, so the plane is copied, in one run, between rows of zeros. And the side
- * taps of the first and last dw columns run into the neighbouring row where the padding should be; the kernel
- * clears those lanes with a bit mask that depends only on the lane's column. Nothing else changes: the taps
- * are summed in the same order, with the same fused multiply-adds, as over {@link ImplicitIm2col}'s shifted
- * planes, so the outputs are the same bits.
+ * <p>At stride 1, output pixel n = y·W + x of tap (ky, kx) reads input pixel
+ * {@code n + (ky·dh - padTop)·W + (kx - 1)·dw}: the same offset for every pixel, so each tap is one unit-stride
+ * run of the input's own rows, and the whole plane is one run of outputs ({@link VectorKernels#depthwise3x3}).
+ * Two things stand in the way. Rows above and below the input are padding, so the plane is copied, in one
+ * run, between rows of zeros. And the side taps of the first and last dw columns run into the neighbouring row
+ * where the padding should be; the kernel clears those lanes with a bit mask that depends only on the lane's
+ * column. Nothing else changes: the taps are summed in the same order, with the same fused multiply-adds, as
+ * over {@link ImplicitIm2col}'s shifted planes, so the outputs are the same bits.
  *
- * <p>Those shifted planes copy the input three times, a row at a time, with the edge columns zeroed, which
- * on small planes cost more than the sums. On one core (Zen 3, fastest of 40 runs), MobileNetV2's 960-channel
+ * <p>At stride 2, output (oy, ox) is the stride-1 sum at (2oy, 2ox): those sums are made for every row and
+ * column up to the last one needed, four times the multiply-adds, into the scratch, and every other one of
+ * every other row is kept: the same bits as {@link Stride2Depthwise} gives, which makes only the rows it needs,
+ * but a row at a time. On one core (Zen 3, fastest of 40 runs), MobileNetV2's 576-channel layer from 14×14
+ * took 0.214 ms there and 0.150 here, its 192-channel one from 28×28 0.166 and 0.158.
+ *
+ * <p>The shifted planes copy the input three times, a row at a time, with the edge columns zeroed, which on
+ * small planes cost more than the sums. On one core (Zen 3, fastest of 40 runs), MobileNetV2's 960-channel
  * 7×7 layer took 0.16 ms that way and 0.075 this way, its 14×14 ones 0.12 and 0.078, its 28×28 ones 0.147
  * and 0.126. At 56×56 the two took the same time, and at 112×112 this way was 8–27% slower (two runs): the
  * kernel keeps eight masks in registers and so only four sums in flight, where
@@ -31,37 +37,54 @@ final class MaskedDepthwise {
 
     /** Taps of a channel's filter: 3×3. */
     static final int TAPS = 9;
-    /** The largest plane (output pixels) that runs here; see the measurements above. */
-    static final int MAX_PIXELS = 32 * 32;
+    /** The most stride-1 sums of a plane that run here; see the measurements above. */
+    static final int MAX_SUMS = 32 * 32;
 
     private final ConvGeometry g;
+    /** 1 or 2, across and down. */
+    private final int stride;
     /** Left-tap masks from 0, right-tap masks from {@link #rightMasks}; see {@link #maskTable}. */
     private final int[] masks;
     private final int rightMasks;
+    /** Rows of stride-1 sums a plane needs: the output's, or at stride 2 up to the last output row's. */
+    private final int sumRows;
     private final int paddedRows;
+    /** At stride 2, where the stride-1 sums go in the scratch: after the padded plane. */
+    private final int sumsOffset;
 
     MaskedDepthwise(ConvGeometry g) {
         if (!applies(g)) {
-            throw new IllegalArgumentException("this depthwise kernel needs a 3x3 kernel at stride 1, output rows as"
-                    + " wide as the input's, and " + 4 * VectorKernels.LANES + " to " + MAX_PIXELS
-                    + " output pixels, not " + g);
+            throw new IllegalArgumentException("this depthwise kernel needs a 3x3 kernel at stride 1 or 2 with"
+                    + " \"same\" padding across, on " + VectorKernels.DEPTHWISE_MASKED_STEP + " to " + MAX_SUMS
+                    + " sums, not " + g);
         }
         this.g = g;
+        this.stride = g.strideWidth();
         this.rightMasks = g.inWidth() + VectorKernels.DEPTHWISE_MASKED_STEP;
         this.masks = maskTable(g, rightMasks);
-        this.paddedRows = g.outHeight() + 2 * g.dilationHeight();
+        this.sumRows = sumRows(g);
+        this.paddedRows = sumRows + 2 * g.dilationHeight();
+        this.sumsOffset = paddedRows * g.inWidth() + 2 * g.dilationWidth();
     }
 
     /**
-     * Whether a depthwise geometry runs here: a 3×3 kernel at stride 1 whose output rows are as wide as the
-     * input's ({@code padLeft = dilationWidth}, so the middle column of taps reads each pixel's own column), on
-     * a plane of at least one step of the kernel and at most {@link #MAX_PIXELS}.
+     * Whether a depthwise geometry runs here: a 3×3 kernel at the same stride, 1 or 2, across and down, whose
+     * stride-1 sums have rows as wide as the input's ({@code padLeft = dilationWidth}, so the middle column of
+     * taps reads each pixel's own column) and at stride 1 are the output; at least one step of the kernel's
+     * sums and at most {@link #MAX_SUMS}.
      */
     static boolean applies(ConvGeometry g) {
-        int pixels = g.outHeight() * g.outWidth();
-        return g.kernelHeight() == 3 && g.kernelWidth() == 3 && g.strideHeight() == 1 && g.strideWidth() == 1
-                && g.outWidth() == g.inWidth() && g.padLeft() == g.dilationWidth()
-                && pixels >= VectorKernels.DEPTHWISE_MASKED_STEP && pixels <= MAX_PIXELS;
+        int stride = g.strideWidth();
+        boolean sameWidth = stride == 1 ? g.outWidth() == g.inWidth() : 2 * (g.outWidth() - 1) < g.inWidth();
+        int sums = sumRows(g) * g.inWidth();
+        return g.kernelHeight() == 3 && g.kernelWidth() == 3 && (stride == 1 || stride == 2)
+                && g.strideHeight() == stride && g.padLeft() == g.dilationWidth() && sameWidth
+                && sums >= VectorKernels.DEPTHWISE_MASKED_STEP && sums <= MAX_SUMS;
+    }
+
+    /** Rows of stride-1 sums: up to the one the last output row takes. */
+    private static int sumRows(ConvGeometry g) {
+        return g.strideHeight() * (g.outHeight() - 1) + 1;
     }
 
     /**
@@ -82,9 +105,9 @@ final class MaskedDepthwise {
         return table;
     }
 
-    /** Floats of scratch one thread needs: the padded plane and the dw floats on each side of it. */
+    /** Floats of scratch one thread needs: the padded plane with dw floats each side, at stride 2 the sums. */
     int scratchSize() {
-        return paddedRows * g.inWidth() + 2 * g.dilationWidth();
+        return sumsOffset + (stride == 1 ? 0 : sumRows * g.inWidth());
     }
 
     /**
@@ -95,12 +118,28 @@ final class MaskedDepthwise {
     void channel(float[] in, int plane, float[] weights, int filter, float bias, Activation activation, float alpha,
                  float[] out, int output, float[] scratch) {
         int width = g.inWidth();
-        int count = g.outHeight() * width;
         copyPlane(in, plane, scratch);
+        float[] sums = stride == 1 ? out : scratch;
+        int sumsAt = stride == 1 ? output : sumsOffset;
         VectorKernels.depthwise3x3(scratch, g.dilationHeight() * width, g.dilationWidth(), width, masks, rightMasks,
-                weights, filter, bias, out, output, count, activation.clampLow(), activation.clampHigh());
+                weights, filter, bias, sums, sumsAt, sumRows * width, activation.clampLow(), activation.clampHigh());
+        if (stride == 2) {
+            keepEveryOther(scratch, out, output);
+        }
         if (!activation.isClamp()) {
-            activation.apply(out, output, output + count, alpha);
+            activation.apply(out, output, output + g.outHeight() * g.outWidth(), alpha);
+        }
+    }
+
+    /** Output (oy, ox) at stride 2: the stride-1 sum at (2oy, 2ox). */
+    private void keepEveryOther(float[] scratch, float[] out, int output) {
+        int width = g.inWidth();
+        for (int oy = 0; oy < g.outHeight(); oy++) {
+            int row = sumsOffset + 2 * oy * width;
+            int outRow = output + oy * g.outWidth();
+            for (int ox = 0; ox < g.outWidth(); ox++) {
+                out[outRow + ox] = scratch[row + 2 * ox];
+            }
         }
     }
 

@@ -88,6 +88,9 @@ class FastKernelTest {
                 conv(8, 14, 14, 16, 3, 1, 1, 1, 8),
                 new ConvGeometry(4, 9, 10, 4, 7, 10, 3, 3, 1, 1, 1, 1, 0, 1, 4, PaddingMode.ZEROS),
                 new ConvGeometry(4, 6, 8, 4, 8, 8, 3, 3, 1, 1, 1, 1, 2, 1, 4, PaddingMode.ZEROS),
+                // ... and at stride 2, from the stride-1 sums: MobileNet's even sides, and dilation 2 on odd ones
+                conv(8, 14, 14, 8, 3, 2, 1, 1, 8),
+                conv(4, 13, 12, 4, 3, 2, 2, 2, 4),
                 // depthwise on a plane too large for one block of planes: two blocks of rows
                 conv(2, 260, 260, 2, 3, 1, 1, 1, 2),
                 // no padding, depth 144: phase planes as wide as the input rows, copied in one piece
