@@ -30,8 +30,8 @@ public final class ConvKernel implements TaskKernel {
 
     /**
      * How this JVM runs the algorithm. Depthwise layers run over {@link ImplicitIm2col}'s planes, a block of
-     * output rows at once, on both paths, except on the Vector API with a 3×3 kernel on a small plane at stride 1
-     * or 2 ({@link MaskedDepthwise}) and otherwise at column stride 2 ({@link Stride2Depthwise}).
+     * output rows at once, on both paths, except on the Vector API with a 3×3 kernel at stride 1, or at stride 2
+     * on a small plane ({@link MaskedDepthwise}), and otherwise at column stride 2 ({@link Stride2Depthwise}).
      * The Vector API GEMM packs im2col from those planes a block at a time; the scalar one writes it out as row
      * arrays, which HotSpot's auto-vectorizer needs. Winograd's scalar kernel keeps its operands as row arrays
      * too, and runs only the layers where it beats that GEMM.
@@ -87,7 +87,7 @@ public final class ConvKernel implements TaskKernel {
     private final Winograd winograd;
     /** The Vector API's depthwise layers at column stride 2; else null. */
     private final Stride2Depthwise stride2Depthwise;
-    /** The Vector API's 3×3 depthwise layers on small planes at stride 1 or 2 (see its applies); else null. */
+    /** The Vector API's 3×3 depthwise layers at stride 1, or 2 on small planes (see its applies); else null. */
     private final MaskedDepthwise maskedDepthwise;
     /**
      * The implicit GEMM and depthwise paths' scratch, after the planes: floats per row of a block's sums (the
@@ -692,7 +692,7 @@ public final class ConvKernel implements TaskKernel {
                 outputStart(plane, outOffset), scratch.floats);
     }
 
-    /** One output plane, on the Vector API: a 3×3 kernel on a small plane at stride 1 or 2. */
+    /** One output plane, on the Vector API: a 3×3 kernel at stride 1, or at stride 2 on a small plane. */
     private void maskedDepthwisePlane(int plane, float[] in, int inOffset, float[] out, int outOffset,
                                       Scratch scratch) {
         int channel = planeChannel(plane);

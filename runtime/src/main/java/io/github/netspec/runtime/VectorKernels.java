@@ -576,6 +576,85 @@ final class VectorKernels {
     }
 
     /**
+     * The first and last vector of each of {@code rows} rows of {@code width} outputs, summed again as
+     * {@link #depthwise3x3} sums them, over the same plane: after {@link #depthwiseGrid} has summed a wide plane
+     * as one run, these are the vectors whose side taps ran into the neighbouring row. The left vector's
+     * {@code kx = 0} taps are ANDed with {@code edgeMasks[0 .. L)}, the right vector's {@code kx = 2} taps with
+     * {@code edgeMasks[L .. 2L)}; {@code width >= L + columnStep}, so neither vector needs the other's mask.
+     * Four rows at a time, eight sums in flight; the last step moves back to end at the last row
+     * ({@code rows >= 4}).
+     */
+    static void depthwise3x3Edges(float[] plane, int rowStep, int columnStep, int width, int rows, int[] edgeMasks,
+                                  float[] w, int filter, float bias, float[] out, int output, float low, float high) {
+        IntVector left = IntVector.fromArray(MASK_LANES, edgeMasks, 0);
+        IntVector right = IntVector.fromArray(MASK_LANES, edgeMasks, L);
+        int last = width - L;
+        for (int y = 0; y < rows; y += 4) {
+            y = Math.min(y, rows - 4);
+            int n0 = y * width;
+            int n1 = n0 + width;
+            int n2 = n1 + width;
+            int n3 = n2 + width;
+            FloatVector l0 = FloatVector.broadcast(S, bias);
+            FloatVector l1 = l0;
+            FloatVector l2 = l0;
+            FloatVector l3 = l0;
+            FloatVector r0 = l0;
+            FloatVector r1 = l0;
+            FloatVector r2 = l0;
+            FloatVector r3 = l0;
+            for (int ky = 0; ky < 3; ky++) {
+                int a = ky * rowStep;
+                int b = a + columnStep;
+                int c = b + columnStep;
+                FloatVector wa = FloatVector.broadcast(S, w[filter + 3 * ky]);
+                l0 = wa.fma(FloatVector.fromArray(S, plane, n0 + a).reinterpretAsInts().and(left).reinterpretAsFloats(),
+                        l0);
+                l1 = wa.fma(FloatVector.fromArray(S, plane, n1 + a).reinterpretAsInts().and(left).reinterpretAsFloats(),
+                        l1);
+                l2 = wa.fma(FloatVector.fromArray(S, plane, n2 + a).reinterpretAsInts().and(left).reinterpretAsFloats(),
+                        l2);
+                l3 = wa.fma(FloatVector.fromArray(S, plane, n3 + a).reinterpretAsInts().and(left).reinterpretAsFloats(),
+                        l3);
+                r0 = wa.fma(FloatVector.fromArray(S, plane, n0 + last + a), r0);
+                r1 = wa.fma(FloatVector.fromArray(S, plane, n1 + last + a), r1);
+                r2 = wa.fma(FloatVector.fromArray(S, plane, n2 + last + a), r2);
+                r3 = wa.fma(FloatVector.fromArray(S, plane, n3 + last + a), r3);
+                FloatVector wb = FloatVector.broadcast(S, w[filter + 3 * ky + 1]);
+                l0 = wb.fma(FloatVector.fromArray(S, plane, n0 + b), l0);
+                l1 = wb.fma(FloatVector.fromArray(S, plane, n1 + b), l1);
+                l2 = wb.fma(FloatVector.fromArray(S, plane, n2 + b), l2);
+                l3 = wb.fma(FloatVector.fromArray(S, plane, n3 + b), l3);
+                r0 = wb.fma(FloatVector.fromArray(S, plane, n0 + last + b), r0);
+                r1 = wb.fma(FloatVector.fromArray(S, plane, n1 + last + b), r1);
+                r2 = wb.fma(FloatVector.fromArray(S, plane, n2 + last + b), r2);
+                r3 = wb.fma(FloatVector.fromArray(S, plane, n3 + last + b), r3);
+                FloatVector wc = FloatVector.broadcast(S, w[filter + 3 * ky + 2]);
+                l0 = wc.fma(FloatVector.fromArray(S, plane, n0 + c), l0);
+                l1 = wc.fma(FloatVector.fromArray(S, plane, n1 + c), l1);
+                l2 = wc.fma(FloatVector.fromArray(S, plane, n2 + c), l2);
+                l3 = wc.fma(FloatVector.fromArray(S, plane, n3 + c), l3);
+                r0 = wc.fma(FloatVector.fromArray(S, plane, n0 + last + c).reinterpretAsInts().and(right)
+                        .reinterpretAsFloats(), r0);
+                r1 = wc.fma(FloatVector.fromArray(S, plane, n1 + last + c).reinterpretAsInts().and(right)
+                        .reinterpretAsFloats(), r1);
+                r2 = wc.fma(FloatVector.fromArray(S, plane, n2 + last + c).reinterpretAsInts().and(right)
+                        .reinterpretAsFloats(), r2);
+                r3 = wc.fma(FloatVector.fromArray(S, plane, n3 + last + c).reinterpretAsInts().and(right)
+                        .reinterpretAsFloats(), r3);
+            }
+            l0.max(low).min(high).intoArray(out, output + n0);
+            l1.max(low).min(high).intoArray(out, output + n1);
+            l2.max(low).min(high).intoArray(out, output + n2);
+            l3.max(low).min(high).intoArray(out, output + n3);
+            r0.max(low).min(high).intoArray(out, output + n0 + last);
+            r1.max(low).min(high).intoArray(out, output + n1 + last);
+            r2.max(low).min(high).intoArray(out, output + n2 + last);
+            r3.max(low).min(high).intoArray(out, output + n3 + last);
+        }
+    }
+
+    /**
      * {@link #depthwiseGrid} at column stride 2 over a row of {@link Stride2Depthwise}'s plane: output n is
      * {@code bias + Σt w[filter + t]·planes[base + tapStarts[t] + 2n]}. Each vector of outputs sums two vectors
      * of consecutive input columns and keeps the even lanes (as {@link #max2x2Step} does): twice the
