@@ -34,7 +34,8 @@ import java.util.Arrays;
  * to 0.311 ms, its 32-channel 112×112 one from 0.313 to 0.258.
  *
  * <p>Padded plane float {@code dw + q·W + x} holds input row {@code q - padTop}, column x, or 0 for a row
- * outside the input. The dw floats before it and after it are never written: only masked lanes read them.
+ * outside the input. The dw floats before it and after it are never written: only masked lanes, or sums that
+ * are made again, read them.
  */
 final class MaskedDepthwise {
 
@@ -64,8 +65,7 @@ final class MaskedDepthwise {
     MaskedDepthwise(ConvGeometry g) {
         if (!applies(g)) {
             throw new IllegalArgumentException("this depthwise kernel needs a 3x3 kernel at stride 1 or 2 with"
-                    + " \"same\" padding across, on " + VectorKernels.DEPTHWISE_MASKED_STEP + " to " + MAX_SUMS
-                    + " sums, not " + g);
+                    + " \"same\" padding across, on a plane it takes (see applies), not " + g);
         }
         this.g = g;
         this.stride = g.strideWidth();
@@ -91,14 +91,16 @@ final class MaskedDepthwise {
      * Whether a depthwise geometry runs here: a 3×3 kernel at the same stride, 1 or 2, across and down, whose
      * stride-1 sums have rows as wide as the input's ({@code padLeft = dilationWidth}, so the middle column of
      * taps reads each pixel's own column) and at stride 1 are the output; at least one step of the masked
-     * kernel's sums, and at most {@link #MAX_SUMS} of them, or at stride 1 a wide plane: rows of at least a
-     * vector and dw, at least four rows, and a padded plane within {@link ImplicitIm2col#PLANES_BUDGET}.
+     * kernel's sums, and at most {@link #MAX_SUMS} of them, or at stride 1 a wide plane: dw at most a vector,
+     * rows of at least a vector and dw (so a row-end vector needs one mask), at least four rows, and a padded
+     * plane within {@link ImplicitIm2col#PLANES_BUDGET}.
      */
     static boolean applies(ConvGeometry g) {
         int stride = g.strideWidth();
         boolean sameWidth = stride == 1 ? g.outWidth() == g.inWidth() : 2 * (g.outWidth() - 1) < g.inWidth();
         int sums = sumRows(g) * g.inWidth();
-        boolean wide = stride == 1 && g.inWidth() >= VectorKernels.LANES + g.dilationWidth() && g.outHeight() >= 4
+        boolean wide = stride == 1 && g.dilationWidth() <= VectorKernels.LANES
+                && g.inWidth() >= VectorKernels.LANES + g.dilationWidth() && g.outHeight() >= 4
                 && (sumRows(g) + 2 * g.dilationHeight()) * g.inWidth() <= ImplicitIm2col.PLANES_BUDGET;
         return g.kernelHeight() == 3 && g.kernelWidth() == 3 && (stride == 1 || stride == 2)
                 && g.strideHeight() == stride && g.padLeft() == g.dilationWidth() && sameWidth
