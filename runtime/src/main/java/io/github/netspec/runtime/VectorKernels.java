@@ -96,12 +96,10 @@ final class VectorKernels {
     }
 
     /**
-     * {@link #tile}, its sums clamped to {@code [low, high]} as they are stored: the last block of a relu or
-     * relu6 layer's tiles that go straight to the output. A copy, not a flag, because the clamp costs the tile
-     * even with infinite bounds: with it in every tile, the Winograd and GEMM layers of ResNet-18 and seed 000
-     * ran 6–13% slower (one core, Zen 3). Only here, it spares a pass over the stored rows that took a quarter
-     * of a layer with few input channels: MobileNetV2's 16→96 1×1 convolution at 112×112 went from 0.93 to
-     * 0.80 ms, its 24→144 at 56×56 from 0.43 to 0.38, its stem from 0.60 to 0.55.
+     * {@link #tile}, its sums clamped to {@code [low, high]} as they are stored: the last block of a shallow relu
+     * or relu6 layer's tiles that go straight to the output (see {@code ConvKernel.CLAMPED_TILE_DEPTH}). A copy,
+     * not a flag, because the clamp costs the tile even with infinite bounds: with it in every tile, the
+     * Winograd and GEMM layers of ResNet-18 and seed 000 ran 6–13% slower (one core, Zen 3).
      */
     static void tileClamped(float[] a, int aOffset, float[] b, int bOffset, int kc, float[] init, int initOffset,
                             int initLd, float[] c, int cOffset, int ldc, float low, float high) {
