@@ -30,8 +30,8 @@ public final class ConvKernel implements TaskKernel {
 
     /**
      * How this JVM runs the algorithm. Depthwise layers run over {@link ImplicitIm2col}'s planes, a block of
-     * output rows at once, on both paths, except on the Vector API with a 3×3 kernel at stride 1, or at stride 2
-     * on a small plane ({@link MaskedDepthwise}), and otherwise at column stride 2 ({@link Stride2Depthwise}).
+     * output rows at once, on both paths, except on the Vector API with a 3×3 kernel on a small plane at stride 1
+     * or 2 ({@link MaskedDepthwise}) and otherwise at column stride 2 ({@link Stride2Depthwise}).
      * The Vector API GEMM packs im2col from those planes a block at a time; the scalar one writes it out as row
      * arrays, which HotSpot's auto-vectorizer needs. Winograd's scalar kernel keeps its operands as row arrays
      * too, and runs only the layers where it beats that GEMM.
@@ -63,15 +63,6 @@ public final class ConvKernel implements TaskKernel {
      */
     private static final int SHIFTED_PLANES_DEPTH = 128;
 
-    /**
-     * The deepest relu or relu6 GEMM whose tiles clamp as they store. The clamp spares a pass over the stored
-     * rows, which costs most where each output takes few multiply-adds, but it slows the tile's loop. Measured
-     * one JVM per runtime (one core, Zen 3, every layer of MobileNetV2 with relu, fastest of 30 runs), the clamp
-     * took 16→96 at 112×112 from 0.93 to 0.87 ms and 24→144 at 56×56 from 0.43 to 0.415, and made 64→384 and
-     * 96→576 at 14×14 7–8% slower, 96→24 and 144→24 at 56×56 6–7% slower.
-     */
-    private static final int CLAMPED_TILE_DEPTH = 32;
-
     private final Algorithm algorithm;
     private final Path path;
     private final ConvGeometry g;
@@ -96,7 +87,7 @@ public final class ConvKernel implements TaskKernel {
     private final Winograd winograd;
     /** The Vector API's depthwise layers at column stride 2; else null. */
     private final Stride2Depthwise stride2Depthwise;
-    /** The Vector API's 3×3 depthwise layers at stride 1, or 2 on small planes (see its applies); else null. */
+    /** The Vector API's 3×3 depthwise layers on small planes at stride 1 or 2 (see its applies); else null. */
     private final MaskedDepthwise maskedDepthwise;
     /**
      * The implicit GEMM and depthwise paths' scratch, after the planes: floats per row of a block's sums (the
@@ -112,11 +103,6 @@ public final class ConvKernel implements TaskKernel {
      * lies between the planes and the sums.
      */
     private final int chunkColumns;
-    /**
-     * Whether the Vector API GEMM's tiles that go straight to the output clamp as they store
-     * ({@link VectorKernels#tileClamped}): relu and relu6 layers of depth up to {@link #CLAMPED_TILE_DEPTH}.
-     */
-    private final boolean tilesClamp;
 
     private ConvKernel(Algorithm algorithm, ConvGeometry g, float[] weights, float[] bias, Activation activation,
                        float alpha) {
@@ -145,7 +131,6 @@ public final class ConvKernel implements TaskKernel {
         this.packedOffset = implicit == null ? 0 : implicit.planesSize();
         this.sumsOffset = packedOffset + packedSize;
         this.biasTiles = path == Path.IMPLICIT_GEMM ? repeatEach(bias, Gemm.NR) : null;
-        this.tilesClamp = path == Path.IMPLICIT_GEMM && activation.isClamp() && depth <= CLAMPED_TILE_DEPTH;
     }
 
     private static float[] repeatEach(float[] values, int times) {
@@ -546,13 +531,6 @@ public final class ConvKernel implements TaskKernel {
         for (int t = 0; t < tiles(to - from); t++) {
             int j = from + t * Gemm.NR;
             boolean direct = lastBlock && j < directEnd;
-            if (direct && tilesClamp) {
-                VectorKernels.tileClamped(weights, aPanel, floats, packedOffset + t * kc * Gemm.NR, kc,
-                        firstBlock ? biasTiles : floats, firstBlock ? channel * Gemm.NR : sums + t * Gemm.NR,
-                        firstBlock ? Gemm.NR : chunkColumns, out, panelOutput + j, columns, activation.clampLow(),
-                        activation.clampHigh());
-                continue;
-            }
             VectorKernels.tile(weights, aPanel, floats, packedOffset + t * kc * Gemm.NR, kc,
                     firstBlock ? biasTiles : floats, firstBlock ? channel * Gemm.NR : sums + t * Gemm.NR,
                     firstBlock ? Gemm.NR : chunkColumns,
@@ -601,9 +579,7 @@ public final class ConvKernel implements TaskKernel {
                     }
                 }
             }
-            // Relu and relu6 clamped the tiles that went straight to the output as they stored them.
-            int activateFrom = tilesClamp ? Math.min(to, Math.max(from, stored)) : from;
-            activation.apply(out, channelRows + outputColumn(activateFrom), channelRows + outputColumn(to), alpha);
+            activation.apply(out, channelRows + outputColumn(from), channelRows + outputColumn(to), alpha);
         }
     }
 
@@ -707,7 +683,7 @@ public final class ConvKernel implements TaskKernel {
                 outputStart(plane, outOffset), scratch.floats);
     }
 
-    /** One output plane, on the Vector API: a 3×3 kernel at stride 1, or at stride 2 on a small plane. */
+    /** One output plane, on the Vector API: a 3×3 kernel on a small plane at stride 1 or 2. */
     private void maskedDepthwisePlane(int plane, float[] in, int inOffset, float[] out, int outOffset,
                                       Scratch scratch) {
         int channel = planeChannel(plane);

@@ -3,8 +3,9 @@ package io.github.netspec.runtime;
 import java.util.Arrays;
 
 /**
- * A 3×3 depthwise convolution at stride 1, or at stride 2 on a small plane, with "same" padding across
- * ({@code padLeft = dilationWidth}), as in MobileNet, on the Vector API, one output channel at a time.
+ * A 3×3 depthwise convolution at stride 1 or 2 on a small plane, with "same" padding across
+ * ({@code padLeft = dilationWidth}), as in MobileNet's 7×7 to 28×28 layers, on the Vector API, one output
+ * channel at a time.
  *
  * <p>At stride 1, output pixel n = y·W + x of tap (ky, kx) reads input pixel
  * {@code n + (ky·dh - padTop)·W + (kx - 1)·dw}: the same offset for every pixel, so each tap is one unit-stride
@@ -24,18 +25,13 @@ import java.util.Arrays;
  * <p>The shifted planes copy the input three times, a row at a time, with the edge columns zeroed, which on
  * small planes cost more than the sums. On one core (Zen 3, fastest of 40 runs), MobileNetV2's 960-channel
  * 7×7 layer took 0.16 ms that way and 0.075 this way, its 14×14 ones 0.12 and 0.078, its 28×28 ones 0.147
- * and 0.126.
- *
- * <p>On a wide plane (more than {@link #MAX_SUMS} sums) the masked kernel was no faster than the shifted planes
- * at 56×56 and 8–27% slower at 112×112: it keeps eight masks in registers and so only four sums in flight, and
- * the latency of those chains outweighs the copies. There, {@link VectorKernels#depthwiseGrid} sums the padded
- * plane as one run, eight sums in flight, the row ends wrong, and {@link VectorKernels#depthwise3x3Edges} sums
- * the first and last vector of every row again, masked: MobileNetV2's 144-channel 56×56 layer went from 0.376
- * to 0.311 ms, its 32-channel 112×112 one from 0.313 to 0.258.
+ * and 0.126. At 56×56 the two took the same time, and at 112×112 this way was 8–27% slower (two runs): the
+ * kernel keeps eight masks in registers and so only four sums in flight, where
+ * {@link VectorKernels#depthwiseGrid} keeps eight, and on a large plane the latency of those chains outweighs
+ * the copies.
  *
  * <p>Padded plane float {@code dw + q·W + x} holds input row {@code q - padTop}, column x, or 0 for a row
- * outside the input. The dw floats before it and after it are never written: only masked lanes, or sums that
- * are made again, read them.
+ * outside the input. The dw floats before it and after it are never written: only masked lanes read them.
  */
 final class MaskedDepthwise {
 
@@ -55,12 +51,6 @@ final class MaskedDepthwise {
     private final int paddedRows;
     /** At stride 2, where the stride-1 sums go in the scratch: after the padded plane. */
     private final int sumsOffset;
-    /** A plane too large for the masked kernel: summed as one run, then the row ends again. */
-    private final boolean wide;
-    /** Per tap (ky, kx), where its run for output 0 starts in the padded plane: the wide plane's grid. */
-    private final int[] tapStarts;
-    /** The wide plane's row-end masks: the first dw lanes cleared, then the last dw. */
-    private final int[] edgeMasks;
 
     MaskedDepthwise(ConvGeometry g) {
         if (!applies(g)) {
@@ -74,37 +64,21 @@ final class MaskedDepthwise {
         this.sumRows = sumRows(g);
         this.paddedRows = sumRows + 2 * g.dilationHeight();
         this.sumsOffset = paddedRows * g.inWidth() + 2 * g.dilationWidth();
-        this.wide = sumRows * g.inWidth() > MAX_SUMS;
-        this.tapStarts = new int[TAPS];
-        for (int t = 0; t < TAPS; t++) {
-            tapStarts[t] = t / 3 * g.dilationHeight() * g.inWidth() + t % 3 * g.dilationWidth();
-        }
-        int lanes = VectorKernels.LANES;
-        this.edgeMasks = new int[2 * lanes];
-        for (int lane = 0; lane < lanes; lane++) {
-            edgeMasks[lane] = lane < g.dilationWidth() ? 0 : -1;
-            edgeMasks[lanes + lane] = lane >= lanes - g.dilationWidth() ? 0 : -1;
-        }
     }
 
     /**
      * Whether a depthwise geometry runs here: a 3×3 kernel at the same stride, 1 or 2, across and down, whose
      * stride-1 sums have rows as wide as the input's ({@code padLeft = dilationWidth}, so the middle column of
-     * taps reads each pixel's own column) and at stride 1 are the output; at least one step of the masked
-     * kernel's sums, and at most {@link #MAX_SUMS} of them, or at stride 1 a wide plane: dw at most a vector,
-     * rows of at least a vector and dw (so a row-end vector needs one mask), at least four rows, and a padded
-     * plane within {@link ImplicitIm2col#PLANES_BUDGET}.
+     * taps reads each pixel's own column) and at stride 1 are the output; at least one step of the kernel's
+     * sums and at most {@link #MAX_SUMS}.
      */
     static boolean applies(ConvGeometry g) {
         int stride = g.strideWidth();
         boolean sameWidth = stride == 1 ? g.outWidth() == g.inWidth() : 2 * (g.outWidth() - 1) < g.inWidth();
         int sums = sumRows(g) * g.inWidth();
-        boolean wide = stride == 1 && g.dilationWidth() <= VectorKernels.LANES
-                && g.inWidth() >= VectorKernels.LANES + g.dilationWidth() && g.outHeight() >= 4
-                && (sumRows(g) + 2 * g.dilationHeight()) * g.inWidth() <= ImplicitIm2col.PLANES_BUDGET;
         return g.kernelHeight() == 3 && g.kernelWidth() == 3 && (stride == 1 || stride == 2)
                 && g.strideHeight() == stride && g.padLeft() == g.dilationWidth() && sameWidth
-                && sums >= VectorKernels.DEPTHWISE_MASKED_STEP && (sums <= MAX_SUMS || wide);
+                && sums >= VectorKernels.DEPTHWISE_MASKED_STEP && sums <= MAX_SUMS;
     }
 
     /** Rows of stride-1 sums: up to the one the last output row takes. */
@@ -144,20 +118,10 @@ final class MaskedDepthwise {
                  float[] out, int output, float[] scratch) {
         int width = g.inWidth();
         copyPlane(in, plane, scratch);
-        float low = activation.clampLow();
-        float high = activation.clampHigh();
-        int rowStep = g.dilationHeight() * width;
-        if (wide) {
-            VectorKernels.depthwiseGrid(scratch, tapStarts, weights, filter, bias, out, output, sumRows * width, low,
-                    high);
-            VectorKernels.depthwise3x3Edges(scratch, rowStep, g.dilationWidth(), width, sumRows, edgeMasks, weights,
-                    filter, bias, out, output, low, high);
-        } else {
-            float[] sums = stride == 1 ? out : scratch;
-            int sumsAt = stride == 1 ? output : sumsOffset;
-            VectorKernels.depthwise3x3(scratch, rowStep, g.dilationWidth(), width, masks, rightMasks, weights, filter,
-                    bias, sums, sumsAt, sumRows * width, low, high);
-        }
+        float[] sums = stride == 1 ? out : scratch;
+        int sumsAt = stride == 1 ? output : sumsOffset;
+        VectorKernels.depthwise3x3(scratch, g.dilationHeight() * width, g.dilationWidth(), width, masks, rightMasks,
+                weights, filter, bias, sums, sumsAt, sumRows * width, activation.clampLow(), activation.clampHigh());
         if (stride == 2) {
             keepEveryOther(scratch, out, output);
         }

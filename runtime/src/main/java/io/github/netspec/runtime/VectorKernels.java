@@ -41,7 +41,7 @@ final class VectorKernels {
      * merged the two at a phi it could not keep in registers, and the tile ran at 42 GFLOP/s instead of 75
      * (the same microbenchmark; a loop of independent FMAs measures 78). No activation here either,
      * not even relu as a max: any lanewise max, min or blend in this method halved its speed, so callers
-     * activate the stored tile while it is in L1, or end a sum with {@link #tileClamped}.
+     * activate the stored tile while it is in L1.
      */
     static void tile(float[] a, int aOffset, float[] b, int bOffset, int kc, float[] init, int initOffset,
                      int initLd, float[] c, int cOffset, int ldc) {
@@ -93,64 +93,6 @@ final class VectorKernels {
         c41.intoArray(c, cOffset + 4 * ldc + L);
         c50.intoArray(c, cOffset + 5 * ldc);
         c51.intoArray(c, cOffset + 5 * ldc + L);
-    }
-
-    /**
-     * {@link #tile}, its sums clamped to {@code [low, high]} as they are stored: the last block of a shallow relu
-     * or relu6 layer's tiles that go straight to the output (see {@code ConvKernel.CLAMPED_TILE_DEPTH}). A copy,
-     * not a flag, because the clamp costs the tile even with infinite bounds: with it in every tile, the
-     * Winograd and GEMM layers of ResNet-18 and seed 000 ran 6–13% slower (one core, Zen 3).
-     */
-    static void tileClamped(float[] a, int aOffset, float[] b, int bOffset, int kc, float[] init, int initOffset,
-                            int initLd, float[] c, int cOffset, int ldc, float low, float high) {
-        FloatVector c00 = FloatVector.fromArray(S, init, initOffset + 0 * initLd);
-        FloatVector c01 = FloatVector.fromArray(S, init, initOffset + 0 * initLd + L);
-        FloatVector c10 = FloatVector.fromArray(S, init, initOffset + 1 * initLd);
-        FloatVector c11 = FloatVector.fromArray(S, init, initOffset + 1 * initLd + L);
-        FloatVector c20 = FloatVector.fromArray(S, init, initOffset + 2 * initLd);
-        FloatVector c21 = FloatVector.fromArray(S, init, initOffset + 2 * initLd + L);
-        FloatVector c30 = FloatVector.fromArray(S, init, initOffset + 3 * initLd);
-        FloatVector c31 = FloatVector.fromArray(S, init, initOffset + 3 * initLd + L);
-        FloatVector c40 = FloatVector.fromArray(S, init, initOffset + 4 * initLd);
-        FloatVector c41 = FloatVector.fromArray(S, init, initOffset + 4 * initLd + L);
-        FloatVector c50 = FloatVector.fromArray(S, init, initOffset + 5 * initLd);
-        FloatVector c51 = FloatVector.fromArray(S, init, initOffset + 5 * initLd + L);
-        for (int k = 0; k < kc; k++) {
-            int bRow = bOffset + k * NR;
-            int aColumn = aOffset + k * Gemm.MR;
-            FloatVector b0 = FloatVector.fromArray(S, b, bRow);
-            FloatVector b1 = FloatVector.fromArray(S, b, bRow + L);
-            FloatVector a0 = FloatVector.broadcast(S, a[aColumn + 0]);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(S, a[aColumn + 1]);
-            c10 = a1.fma(b0, c10);
-            c11 = a1.fma(b1, c11);
-            FloatVector a2 = FloatVector.broadcast(S, a[aColumn + 2]);
-            c20 = a2.fma(b0, c20);
-            c21 = a2.fma(b1, c21);
-            FloatVector a3 = FloatVector.broadcast(S, a[aColumn + 3]);
-            c30 = a3.fma(b0, c30);
-            c31 = a3.fma(b1, c31);
-            FloatVector a4 = FloatVector.broadcast(S, a[aColumn + 4]);
-            c40 = a4.fma(b0, c40);
-            c41 = a4.fma(b1, c41);
-            FloatVector a5 = FloatVector.broadcast(S, a[aColumn + 5]);
-            c50 = a5.fma(b0, c50);
-            c51 = a5.fma(b1, c51);
-        }
-        c00.max(low).min(high).intoArray(c, cOffset + 0 * ldc);
-        c01.max(low).min(high).intoArray(c, cOffset + 0 * ldc + L);
-        c10.max(low).min(high).intoArray(c, cOffset + 1 * ldc);
-        c11.max(low).min(high).intoArray(c, cOffset + 1 * ldc + L);
-        c20.max(low).min(high).intoArray(c, cOffset + 2 * ldc);
-        c21.max(low).min(high).intoArray(c, cOffset + 2 * ldc + L);
-        c30.max(low).min(high).intoArray(c, cOffset + 3 * ldc);
-        c31.max(low).min(high).intoArray(c, cOffset + 3 * ldc + L);
-        c40.max(low).min(high).intoArray(c, cOffset + 4 * ldc);
-        c41.max(low).min(high).intoArray(c, cOffset + 4 * ldc + L);
-        c50.max(low).min(high).intoArray(c, cOffset + 5 * ldc);
-        c51.max(low).min(high).intoArray(c, cOffset + 5 * ldc + L);
     }
 
     /**
@@ -570,85 +512,6 @@ final class VectorKernels {
             s1.max(low).min(high).intoArray(out, output + n + L);
             s2.max(low).min(high).intoArray(out, output + n + 2 * L);
             s3.max(low).min(high).intoArray(out, output + n + 3 * L);
-        }
-    }
-
-    /**
-     * The first and last vector of each of {@code rows} rows of {@code width} outputs, summed again as
-     * {@link #depthwise3x3} sums them, over the same plane: after {@link #depthwiseGrid} has summed a wide plane
-     * as one run, these are the vectors whose side taps ran into the neighbouring row. The left vector's
-     * {@code kx = 0} taps are ANDed with {@code edgeMasks[0 .. L)}, the right vector's {@code kx = 2} taps with
-     * {@code edgeMasks[L .. 2L)}; {@code width >= L + columnStep}, so neither vector needs the other's mask.
-     * Four rows at a time, eight sums in flight; the last step moves back to end at the last row
-     * ({@code rows >= 4}).
-     */
-    static void depthwise3x3Edges(float[] plane, int rowStep, int columnStep, int width, int rows, int[] edgeMasks,
-                                  float[] w, int filter, float bias, float[] out, int output, float low, float high) {
-        IntVector left = IntVector.fromArray(MASK_LANES, edgeMasks, 0);
-        IntVector right = IntVector.fromArray(MASK_LANES, edgeMasks, L);
-        int last = width - L;
-        for (int y = 0; y < rows; y += 4) {
-            y = Math.min(y, rows - 4);
-            int n0 = y * width;
-            int n1 = n0 + width;
-            int n2 = n1 + width;
-            int n3 = n2 + width;
-            FloatVector l0 = FloatVector.broadcast(S, bias);
-            FloatVector l1 = l0;
-            FloatVector l2 = l0;
-            FloatVector l3 = l0;
-            FloatVector r0 = l0;
-            FloatVector r1 = l0;
-            FloatVector r2 = l0;
-            FloatVector r3 = l0;
-            for (int ky = 0; ky < 3; ky++) {
-                int a = ky * rowStep;
-                int b = a + columnStep;
-                int c = b + columnStep;
-                FloatVector wa = FloatVector.broadcast(S, w[filter + 3 * ky]);
-                l0 = wa.fma(FloatVector.fromArray(S, plane, n0 + a).reinterpretAsInts().and(left).reinterpretAsFloats(),
-                        l0);
-                l1 = wa.fma(FloatVector.fromArray(S, plane, n1 + a).reinterpretAsInts().and(left).reinterpretAsFloats(),
-                        l1);
-                l2 = wa.fma(FloatVector.fromArray(S, plane, n2 + a).reinterpretAsInts().and(left).reinterpretAsFloats(),
-                        l2);
-                l3 = wa.fma(FloatVector.fromArray(S, plane, n3 + a).reinterpretAsInts().and(left).reinterpretAsFloats(),
-                        l3);
-                r0 = wa.fma(FloatVector.fromArray(S, plane, n0 + last + a), r0);
-                r1 = wa.fma(FloatVector.fromArray(S, plane, n1 + last + a), r1);
-                r2 = wa.fma(FloatVector.fromArray(S, plane, n2 + last + a), r2);
-                r3 = wa.fma(FloatVector.fromArray(S, plane, n3 + last + a), r3);
-                FloatVector wb = FloatVector.broadcast(S, w[filter + 3 * ky + 1]);
-                l0 = wb.fma(FloatVector.fromArray(S, plane, n0 + b), l0);
-                l1 = wb.fma(FloatVector.fromArray(S, plane, n1 + b), l1);
-                l2 = wb.fma(FloatVector.fromArray(S, plane, n2 + b), l2);
-                l3 = wb.fma(FloatVector.fromArray(S, plane, n3 + b), l3);
-                r0 = wb.fma(FloatVector.fromArray(S, plane, n0 + last + b), r0);
-                r1 = wb.fma(FloatVector.fromArray(S, plane, n1 + last + b), r1);
-                r2 = wb.fma(FloatVector.fromArray(S, plane, n2 + last + b), r2);
-                r3 = wb.fma(FloatVector.fromArray(S, plane, n3 + last + b), r3);
-                FloatVector wc = FloatVector.broadcast(S, w[filter + 3 * ky + 2]);
-                l0 = wc.fma(FloatVector.fromArray(S, plane, n0 + c), l0);
-                l1 = wc.fma(FloatVector.fromArray(S, plane, n1 + c), l1);
-                l2 = wc.fma(FloatVector.fromArray(S, plane, n2 + c), l2);
-                l3 = wc.fma(FloatVector.fromArray(S, plane, n3 + c), l3);
-                r0 = wc.fma(FloatVector.fromArray(S, plane, n0 + last + c).reinterpretAsInts().and(right)
-                        .reinterpretAsFloats(), r0);
-                r1 = wc.fma(FloatVector.fromArray(S, plane, n1 + last + c).reinterpretAsInts().and(right)
-                        .reinterpretAsFloats(), r1);
-                r2 = wc.fma(FloatVector.fromArray(S, plane, n2 + last + c).reinterpretAsInts().and(right)
-                        .reinterpretAsFloats(), r2);
-                r3 = wc.fma(FloatVector.fromArray(S, plane, n3 + last + c).reinterpretAsInts().and(right)
-                        .reinterpretAsFloats(), r3);
-            }
-            l0.max(low).min(high).intoArray(out, output + n0);
-            l1.max(low).min(high).intoArray(out, output + n1);
-            l2.max(low).min(high).intoArray(out, output + n2);
-            l3.max(low).min(high).intoArray(out, output + n3);
-            r0.max(low).min(high).intoArray(out, output + n0 + last);
-            r1.max(low).min(high).intoArray(out, output + n1 + last);
-            r2.max(low).min(high).intoArray(out, output + n2 + last);
-            r3.max(low).min(high).intoArray(out, output + n3 + last);
         }
     }
 
