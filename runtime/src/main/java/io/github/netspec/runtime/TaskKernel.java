@@ -23,14 +23,23 @@ public interface TaskKernel {
     /** Multiply-adds of the whole batch: what sharing the layer can gain, against the cost of a hand-off. */
     long multiplyAdds(int batch);
 
-    /** Floats of {@link Scratch} one thread needs to run this kernel's tasks. */
-    int scratchSize();
+    /** Floats of {@link Scratch} one thread needs to run this kernel's tasks; none unless a kernel says so. */
+    default int scratchSize() {
+        return 0;
+    }
 
-    /** How wide the scalar kernels' accumulator rows must be for this kernel. */
-    int accumulatorWidth();
+    /** How wide the scalar kernels' accumulator rows must be for this kernel; none unless a kernel says so. */
+    default int accumulatorWidth() {
+        return 0;
+    }
 
-    /** How many row arrays of NC floats the scalar kernels need for this kernel; KC are always there. */
-    int scratchRows();
+    /**
+     * How many row arrays of NC floats the scalar kernels need for this kernel; KC are always there, and a
+     * kernel needs no more unless it says so.
+     */
+    default int scratchRows() {
+        return 0;
+    }
 
     /** Runs the whole batch on the calling thread. Allocates nothing. */
     default void forward(float[] in, int inOffset, float[] out, int outOffset, int batch, Scratch scratch) {

@@ -281,20 +281,5 @@ class ThreadTeamTest {
         public long multiplyAdds(int batch) {
             return ThreadTeam.MIN_PARALLEL_WORK * tasks;
         }
-
-        @Override
-        public int scratchSize() {
-            return 0;
-        }
-
-        @Override
-        public int accumulatorWidth() {
-            return 0;
-        }
-
-        @Override
-        public int scratchRows() {
-            return 0;
-        }
     }
 }
