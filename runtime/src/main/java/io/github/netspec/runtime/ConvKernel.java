@@ -476,7 +476,8 @@ public final class ConvKernel implements TaskKernel {
      * of weights then sweeps in NR-column tiles. Sums carry from one KC block to the next in the scratch, a
      * chunk's worth per weight panel. Where grid and output columns coincide, a full weight panel's whole tiles
      * end in the output itself; the rest are copied out, less the grid's junk columns, as each panel finishes
-     * its chunk, and the activation runs over the chunk's outputs while they are in L1.
+     * its chunk. Relu and relu6 clamp each tile of the last KC block as it is stored
+     * ({@link VectorKernels#clampTile}); any other activation runs over the chunk's outputs while they are in L1.
      */
     private void implicitTask(int group, int firstRow, int blockRows, int firstPanel, int endPanel, float[] in,
                               int sampleInput, float[] out, int sampleOutput, Scratch scratch) {
@@ -528,17 +529,29 @@ public final class ConvKernel implements TaskKernel {
         // A panel of fewer than MR channels would store rows that belong to other channels.
         int directEnd = implicit.gridWidth == g.outWidth() && tileRows == Gemm.MR
                 ? gridColumns / Gemm.NR * Gemm.NR : 0;
+        boolean clampTiles = lastBlock && activation.isClamp();
         for (int t = 0; t < tiles(to - from); t++) {
             int j = from + t * Gemm.NR;
             boolean direct = lastBlock && j < directEnd;
-            VectorKernels.tile(weights, aPanel, floats, packedOffset + t * kc * Gemm.NR, kc,
-                    firstBlock ? biasTiles : floats, firstBlock ? channel * Gemm.NR : sums + t * Gemm.NR,
-                    firstBlock ? Gemm.NR : chunkColumns,
-                    direct ? out : floats, direct ? panelOutput + j : sums + t * Gemm.NR,
-                    direct ? columns : chunkColumns);
+            float[] c = direct ? out : floats;
+            int cOffset = direct ? panelOutput + j : sums + t * Gemm.NR;
+            int ldc = direct ? columns : chunkColumns;
+            float[] init = firstBlock ? biasTiles : floats;
+            int initOffset = firstBlock ? channel * Gemm.NR : sums + t * Gemm.NR;
+            int initLd = firstBlock ? Gemm.NR : chunkColumns;
+            if (to - j <= VectorKernels.LANES) { // the grid's last tile, a vector or less wide
+                VectorKernels.tileHalf(weights, aPanel, floats, packedOffset + t * kc * Gemm.NR, kc, init, initOffset,
+                        initLd, c, cOffset, ldc);
+            } else {
+                VectorKernels.tile(weights, aPanel, floats, packedOffset + t * kc * Gemm.NR, kc, init, initOffset,
+                        initLd, c, cOffset, ldc);
+            }
+            if (clampTiles) {
+                VectorKernels.clampTile(c, cOffset, ldc, activation.clampLow(), activation.clampHigh());
+            }
         }
         if (lastBlock) {
-            copyOut(floats, sums, chunkColumns, tileRows, from, to, directEnd, out, panelOutput);
+            copyOut(floats, sums, chunkColumns, tileRows, from, to, directEnd, !clampTiles, out, panelOutput);
         }
     }
 
@@ -554,11 +567,11 @@ public final class ConvKernel implements TaskKernel {
     /**
      * Grid columns {@code [from, to)} of {@code tileRows} rows of sums (sums column 0 is grid column
      * {@code from}), {@code sumsWidth} apart, to their channels' output rows, less the grid's junk columns;
-     * then the activation over those outputs. Grid columns before {@code stored} are in the output already
-     * (where grid and output columns coincide).
+     * then, if {@code activate}, the activation over those outputs. Grid columns before {@code stored} are in
+     * the output already (where grid and output columns coincide).
      */
     private void copyOut(float[] floats, int sums, int sumsWidth, int tileRows, int from, int to, int stored,
-                         float[] out, int output) {
+                         boolean activate, float[] out, int output) {
         int outWidth = g.outWidth();
         int gridWidth = implicit.gridWidth;
         for (int i = 0; i < tileRows; i++) {
@@ -579,7 +592,9 @@ public final class ConvKernel implements TaskKernel {
                     }
                 }
             }
-            activation.apply(out, channelRows + outputColumn(from), channelRows + outputColumn(to), alpha);
+            if (activate) {
+                activation.apply(out, channelRows + outputColumn(from), channelRows + outputColumn(to), alpha);
+            }
         }
     }
 
@@ -723,7 +738,7 @@ public final class ConvKernel implements TaskKernel {
                 scalarDepthwiseGrid(filter, bias[channel], gridColumns, scratch, target, targetOffset);
             }
             if (!direct) {
-                copyOut(floats, sumsOffset, sumsWidth, 1, 0, gridColumns, 0, out, at);
+                copyOut(floats, sumsOffset, sumsWidth, 1, 0, gridColumns, 0, true, out, at);
             } else if (!clamped) {
                 activation.apply(out, at, at + gridColumns, alpha);
             }

@@ -66,6 +66,8 @@ class FastKernelTest {
                 conv(30, 40, 40, 13, 3, 1, 1, 1, 1),
                 // 1x1, 200 channels in, 37 out, pixels not a multiple of NR
                 conv(200, 9, 11, 37, 1, 1, 0, 1, 1),
+                // 7x7 = 49 columns: the last tile is one column wide (half a tile), its sums carried across KC
+                conv(300, 7, 7, 20, 1, 1, 0, 1, 1),
                 // stride 2 with padding, every edge of the im2col packing
                 conv(5, 17, 15, 16, 5, 2, 2, 1, 1),
                 // dilation 2, padding that reads past both sides
