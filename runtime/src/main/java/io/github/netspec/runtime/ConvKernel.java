@@ -398,7 +398,7 @@ public final class ConvKernel implements TaskKernel {
      * transforms its input again, 0.3–0.4 ms for each of ResNet-18's layers on one core. A GEMM piece packs
      * the block's whole im2col again, every column and the full depth, so it splits into the fewest pieces
      * that deal every thread the same number of tasks. It used to aim for four tasks a thread: on two threads
-     * MobileNetV2's 7×7 layers then packed their im2col eight times (960→160 took 0.25–0.27 ms, now 0.16–0.21,
+     * MobileNetV2's 7×7 layers then packed their im2col eight times (960→160 took 0.25–0.28 ms, now 0.15–0.21,
      * against 0.26 on one), and its 14×14 ones, three blocks of rows, ran as nine tasks, five on one thread
      * (64→384: 0.100 ms, now 0.086); the whole network at batch 1 took 8.16 ms, now 7.85 (Zen 3, fastest of
      * four processes each).
@@ -547,14 +547,15 @@ public final class ConvKernel implements TaskKernel {
             float[] init = firstBlock ? biasTiles : floats;
             int initOffset = firstBlock ? channel * Gemm.NR : sums + t * Gemm.NR;
             int initLd = firstBlock ? Gemm.NR : chunkColumns;
-            if (to - j <= VectorKernels.LANES) { // the grid's last tile, a vector or less wide
+            // The grid's last tile, a vector or less wide, is never a direct one: those end where whole tiles do.
+            if (to - j <= VectorKernels.LANES) {
                 VectorKernels.tileHalf(weights, aPanel, floats, packedOffset + t * kc * Gemm.NR, kc, init, initOffset,
                         initLd, c, cOffset, ldc);
             } else {
                 VectorKernels.tile(weights, aPanel, floats, packedOffset + t * kc * Gemm.NR, kc, init, initOffset,
                         initLd, c, cOffset, ldc);
             }
-            if (clampTiles) {
+            if (clampTiles) { // all NR columns: after a half tile the second vector is sums nobody copies out
                 VectorKernels.clampTile(c, cOffset, ldc, activation.clampLow(), activation.clampHigh());
             }
         }
