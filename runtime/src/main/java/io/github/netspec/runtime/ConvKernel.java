@@ -534,8 +534,11 @@ public final class ConvKernel implements TaskKernel {
         int panelOutput = output + panel * Gemm.MR * columns;
         boolean firstBlock = k0 == 0;
         boolean lastBlock = k0 + kc == depth;
-        // A panel of fewer than MR channels would store rows that belong to other channels.
-        int directEnd = implicit.gridWidth == g.outWidth() && tileRows == Gemm.MR
+        // The last panel of a layer whose channels are not a multiple of MR runs a kernel for two or four rows
+        // when that covers it (see VectorKernels.tileRows2). A kernel that stores more rows than the panel has
+        // would write rows of other channels: such tiles go through the sums.
+        int kernelRows = tileRows <= 2 ? 2 : tileRows <= 4 ? 4 : Gemm.MR;
+        int directEnd = implicit.gridWidth == g.outWidth() && tileRows == kernelRows
                 ? gridColumns / Gemm.NR * Gemm.NR : 0;
         boolean clampTiles = lastBlock && activation.isClamp();
         for (int t = 0; t < tiles(to - from); t++) {
@@ -548,15 +551,19 @@ public final class ConvKernel implements TaskKernel {
             int initOffset = firstBlock ? channel * Gemm.NR : sums + t * Gemm.NR;
             int initLd = firstBlock ? Gemm.NR : chunkColumns;
             // The grid's last tile, a vector or less wide, is never a direct one: those end where whole tiles do.
+            int packed = packedOffset + t * kc * Gemm.NR;
             if (to - j <= VectorKernels.LANES) {
-                VectorKernels.tileHalf(weights, aPanel, floats, packedOffset + t * kc * Gemm.NR, kc, init, initOffset,
-                        initLd, c, cOffset, ldc);
+                VectorKernels.tileHalf(weights, aPanel, floats, packed, kc, init, initOffset, initLd, c, cOffset, ldc);
+            } else if (kernelRows == 2) {
+                VectorKernels.tileRows2(weights, aPanel, floats, packed, kc, init, initOffset, initLd, c, cOffset, ldc);
+            } else if (kernelRows == 4) {
+                VectorKernels.tileRows4(weights, aPanel, floats, packed, kc, init, initOffset, initLd, c, cOffset, ldc);
             } else {
-                VectorKernels.tile(weights, aPanel, floats, packedOffset + t * kc * Gemm.NR, kc, init, initOffset,
-                        initLd, c, cOffset, ldc);
+                VectorKernels.tile(weights, aPanel, floats, packed, kc, init, initOffset, initLd, c, cOffset, ldc);
             }
             if (clampTiles) { // all NR columns: after a half tile the second vector is sums nobody copies out
-                VectorKernels.clampTile(c, cOffset, ldc, activation.clampLow(), activation.clampHigh());
+                VectorKernels.clampTile(c, cOffset, ldc, direct ? kernelRows : Gemm.MR, activation.clampLow(),
+                        activation.clampHigh());
             }
         }
         if (lastBlock) {

@@ -130,16 +130,92 @@ final class VectorKernels {
     }
 
     /**
-     * {@code C = min(max(C, low), high)} over an MR×NR tile {@link #tile} has just stored at {@code c[cOffset]},
-     * rows {@code ldc} apart: relu and relu6 in the GEMM's epilogue. Run right after each tile, its loads meet
+     * {@link #tile} for the first four rows only: the last weight panel of a layer whose channels leave three or
+     * four rows there (MobileNetV2's 16 and 64 channels, ResNet-18's 64 and 256). A is still read MR floats a
+     * k apart, as packed. On MobileNetV2's 32→16 layer at 112×112 its panel took about 46 µs where a full tile's
+     * took 56 (the layer with 12 channels, two full panels, 204 µs; with 16, 260 before and 250 after).
+     */
+    static void tileRows4(float[] a, int aOffset, float[] b, int bOffset, int kc, float[] init, int initOffset,
+                          int initLd, float[] c, int cOffset, int ldc) {
+        FloatVector c00 = FloatVector.fromArray(S, init, initOffset + 0 * initLd);
+        FloatVector c01 = FloatVector.fromArray(S, init, initOffset + 0 * initLd + L);
+        FloatVector c10 = FloatVector.fromArray(S, init, initOffset + 1 * initLd);
+        FloatVector c11 = FloatVector.fromArray(S, init, initOffset + 1 * initLd + L);
+        FloatVector c20 = FloatVector.fromArray(S, init, initOffset + 2 * initLd);
+        FloatVector c21 = FloatVector.fromArray(S, init, initOffset + 2 * initLd + L);
+        FloatVector c30 = FloatVector.fromArray(S, init, initOffset + 3 * initLd);
+        FloatVector c31 = FloatVector.fromArray(S, init, initOffset + 3 * initLd + L);
+        for (int k = 0; k < kc; k++) {
+            int bRow = bOffset + k * NR;
+            int aColumn = aOffset + k * Gemm.MR;
+            FloatVector b0 = FloatVector.fromArray(S, b, bRow);
+            FloatVector b1 = FloatVector.fromArray(S, b, bRow + L);
+            FloatVector a0 = FloatVector.broadcast(S, a[aColumn + 0]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, a[aColumn + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, a[aColumn + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, a[aColumn + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+        }
+        c00.intoArray(c, cOffset + 0 * ldc);
+        c01.intoArray(c, cOffset + 0 * ldc + L);
+        c10.intoArray(c, cOffset + 1 * ldc);
+        c11.intoArray(c, cOffset + 1 * ldc + L);
+        c20.intoArray(c, cOffset + 2 * ldc);
+        c21.intoArray(c, cOffset + 2 * ldc + L);
+        c30.intoArray(c, cOffset + 3 * ldc);
+        c31.intoArray(c, cOffset + 3 * ldc + L);
+    }
+
+    /**
+     * {@link #tile} for the first two rows only: the last weight panel of a layer whose channels leave one or
+     * two rows there (MnistNet's and MobileNetV2's 32 channels, ResNet-18's 128 and 512). MnistNet's 1→32
+     * convolution at batch 8 took 99.8 µs with a full tile there, 87.2 with this, 81.4 with 30 channels and no
+     * such panel (one core, Zen 3). Its sums are not split into even and odd k for more chains: that would round
+     * differently from the half-width tile that ends the same rows, and a layer's bits must not depend on how a
+     * team splits it ({@code ThreadTeamTest} failed 11 splits that way).
+     */
+    static void tileRows2(float[] a, int aOffset, float[] b, int bOffset, int kc, float[] init, int initOffset,
+                          int initLd, float[] c, int cOffset, int ldc) {
+        FloatVector c00 = FloatVector.fromArray(S, init, initOffset);
+        FloatVector c01 = FloatVector.fromArray(S, init, initOffset + L);
+        FloatVector c10 = FloatVector.fromArray(S, init, initOffset + initLd);
+        FloatVector c11 = FloatVector.fromArray(S, init, initOffset + initLd + L);
+        for (int k = 0; k < kc; k++) {
+            int bRow = bOffset + k * NR;
+            int aColumn = aOffset + k * Gemm.MR;
+            FloatVector b0 = FloatVector.fromArray(S, b, bRow);
+            FloatVector b1 = FloatVector.fromArray(S, b, bRow + L);
+            FloatVector a0 = FloatVector.broadcast(S, a[aColumn]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, a[aColumn + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+        }
+        c00.intoArray(c, cOffset);
+        c01.intoArray(c, cOffset + L);
+        c10.intoArray(c, cOffset + ldc);
+        c11.intoArray(c, cOffset + ldc + L);
+    }
+
+    /**
+     * {@code C = min(max(C, low), high)} over the first {@code rows} rows of an MR×NR tile {@link #tile} (or a
+     * kernel for fewer rows) has just stored at {@code c[cOffset]}, rows {@code ldc} apart: relu and relu6 in the GEMM's epilogue. Run right after each tile, its loads meet
      * the tile's stores while they are still in flight. A pass over a panel's chunk once all its tiles were
      * stored cost more: MobileNetV2's 16→96 layer at 112×112 took 0.91–0.94 ms that way, 0.87–0.90 this way,
      * and 0.71–0.73 with no activation (fastest of 200 calls, one core, Zen 3). Clamping a copy out of an L1
      * scratch instead was slower still (0.96). Kept out of {@link #tile}, whose speed any lanewise max or min
      * halves, and whose Vector API calls, with a clamp among them, ran in the allocating fallback in some JVMs.
      */
-    static void clampTile(float[] c, int cOffset, int ldc, float low, float high) {
-        for (int i = 0; i < Gemm.MR; i++) {
+    static void clampTile(float[] c, int cOffset, int ldc, int rows, float low, float high) {
+        for (int i = 0; i < rows; i++) {
             int row = cOffset + i * ldc;
             FloatVector.fromArray(S, c, row).max(low).min(high).intoArray(c, row);
             FloatVector.fromArray(S, c, row + L).max(low).min(high).intoArray(c, row + L);
