@@ -18,8 +18,9 @@ public final class ConvKernel implements TaskKernel {
         /** im2col times MR-row weight panels ({@link Gemm}); 1×1 convolutions are the same with k = channels. */
         GEMM,
         /**
-         * 3×3 at stride 1, dilated or not: Winograd's F(2×2, 3×3), 16 matrix products of transformed weights
-         * and input ({@link Winograd}); on the scalar path only where {@link Winograd#scalarPays}, else the GEMM.
+         * 3×3 at stride 1, dilated or not: Winograd's F(2×2, 3×3) or F(4×4, 3×3), 16 or 36 matrix products of
+         * transformed weights and input ({@link Winograd}); on the scalar path F(2×2) only, and only where
+         * {@link Winograd#scalarPays}, else the GEMM.
          */
         WINOGRAD,
         /** One input channel per group: a sliding window per channel (on the scalar path, a grouped GEMM). */
@@ -124,7 +125,7 @@ public final class ConvKernel implements TaskKernel {
         this.stride2Depthwise = path == Path.STRIDE2_DEPTHWISE
                 ? new Stride2Depthwise(g, ImplicitIm2col.PLANES_BUDGET) : null;
         this.maskedDepthwise = path == Path.MASKED_DEPTHWISE ? new MaskedDepthwise(g) : null;
-        this.winograd = isWinograd(path) ? new Winograd(g) : null;
+        this.winograd = isWinograd(path) ? new Winograd(g, winogradTileSide(path, g)) : null;
         this.sumsWidth = implicit == null ? 0 : Gemm.roundUp(implicit.maxRows * implicit.gridWidth, Gemm.NR);
         this.chunkColumns = Math.min(Gemm.NC, sumsWidth);
         int packedSize = path == Path.IMPLICIT_GEMM ? Math.min(depth, Gemm.KC) * chunkColumns : 0;
@@ -155,6 +156,11 @@ public final class ConvKernel implements TaskKernel {
 
     private static boolean isWinograd(Path path) {
         return path == Path.WINOGRAD || path == Path.SCALAR_WINOGRAD;
+    }
+
+    /** F(4×4, 3×3) where it pays on the Vector API; the scalar path runs only F(2×2, 3×3). */
+    private static int winogradTileSide(Path path, ConvGeometry g) {
+        return path == Path.WINOGRAD ? Winograd.vectorTileSide(g) : Winograd.SMALL_TILE;
     }
 
     /** The algorithm that suits a geometry; the generator asks this at build time and bakes the answer in. */
@@ -206,7 +212,7 @@ public final class ConvKernel implements TaskKernel {
         Path path = pathFor(algorithm, g);
         float[] prepared = switch (path) {
             case IMPLICIT_GEMM, IM2COL_GEMM -> packGroups(g, folded);
-            case WINOGRAD, SCALAR_WINOGRAD -> Winograd.transformWeights(g, folded);
+            case WINOGRAD, SCALAR_WINOGRAD -> Winograd.transformWeights(g, folded, winogradTileSide(path, g));
             case STRIDE2_DEPTHWISE, MASKED_DEPTHWISE, IMPLICIT_DEPTHWISE, DIRECT -> folded;
         };
         return new ConvKernel(algorithm, g, prepared, paddedBias, activation, alpha);
@@ -323,7 +329,7 @@ public final class ConvKernel implements TaskKernel {
     }
 
     /**
-     * Grid rows per task of the Vector API GEMM (output rows) or Winograd (rows of 2×2 tiles): as many as
+     * Grid rows per task of the Vector API GEMM (output rows) or Winograd (rows of tiles): as many as
      * its planes' budget allows for one thread; for a team, Winograd's even split if there is one, else
      * fewer until every thread has a few blocks, but never under four tiles of grid columns, where the junk
      * columns and the last partial tile would cost more than splitting the output channels does.

@@ -244,7 +244,7 @@ final class ImplicitIm2col {
                 continue;
             }
             int source = channel + iy * g.inWidth() + lo * stride + columnOffsets[column];
-            if (Simd.VECTOR && stride <= 2) {
+            if (Simd.VECTOR && (stride <= 2 || stride == 4)) {
                 VectorKernels.copyStrided(in, source, stride, planes, row + lo, hi - lo);
             } else if (stride == 1) {
                 System.arraycopy(in, source, planes, row + lo, hi - lo);

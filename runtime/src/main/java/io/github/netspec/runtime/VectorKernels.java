@@ -332,6 +332,148 @@ final class VectorKernels {
     }
 
     /**
+     * {@link Winograd}'s input transform for F(4×4, 3×3), {@code V = Bᵀ d B} with d a 6×6 window, of NR-wide
+     * panels of tiles {@code from ..} of a block, for every input channel. Window point (i, j) of a channel's
+     * tiles is one run of the planes in {@code s}, at {@code rowStarts[c·36 + 6i + j]}; point ξ = 6i + j of panel
+     * p goes to {@code s[vOffset + ξ·pointStride + p·channels·NR + c·NR]}, the packed B panel {@link #tile} reads.
+     *
+     * <p>Both halves of the transform apply Bᵀ (for the points {@link Winograd#LARGE_G} gives) to six values
+     * x0..x5:
+     * <pre>
+     *   t0 = (x0 + x4) - 2·x2 + 1.5·(x3 - x1)        t3 = (x4 - x2) + 2·(x3 - x1)
+     *   t1 = (x4 - x1) + 0.5·x2 + 2.5·x3             t4 = (x4 - x2) - 0.5·(x3 - x1)
+     *   t2 = (x4 + x1) - 2.5·x2 + 0.5·x3             t5 = (x1 + x5) - 2·x3 + 1.5·(x4 - x2)
+     * </pre>
+     * so one loop of twelve steps runs them: steps 0–5 take row i of d and write {@code d B}'s row i to the
+     * staging vectors at {@code s[staging + (6i + j)·LANES]}; steps 6–11 take column j of those and write
+     * {@code Bᵀ (d B)}'s column j to the points. Only the offsets differ between the halves, so no vector is
+     * chosen between two (see the note above {@link #winogradInput}).
+     */
+    static void winogradInput6(float[] s, int[] rowStarts, int channels, int from, int panels, int vOffset,
+                               int pointStride, int staging) {
+        FloatVector oneHalf = FloatVector.broadcast(S, 0.5f);
+        FloatVector minusOneHalf = FloatVector.broadcast(S, -0.5f);
+        FloatVector threeHalves = FloatVector.broadcast(S, 1.5f);
+        FloatVector two = FloatVector.broadcast(S, 2f);
+        FloatVector minusTwo = FloatVector.broadcast(S, -2f);
+        FloatVector fiveHalves = FloatVector.broadcast(S, 2.5f);
+        FloatVector minusFiveHalves = FloatVector.broadcast(S, -2.5f);
+        for (int c = 0; c < channels; c++) {
+            int window = c * 36;
+            for (int p = 0; p < panels; p++) {
+                for (int half = 0; half < NR; half += L) {
+                    int n = from + p * NR + half;
+                    int tiles = vOffset + (p * channels + c) * NR + half;
+                    for (int step = 0; step < 12; step++) {
+                        int x0;
+                        int x1;
+                        int x2;
+                        int x3;
+                        int x4;
+                        int x5;
+                        int to;
+                        int stride;
+                        if (step < 6) {
+                            int row = window + 6 * step;
+                            x0 = rowStarts[row] + n;
+                            x1 = rowStarts[row + 1] + n;
+                            x2 = rowStarts[row + 2] + n;
+                            x3 = rowStarts[row + 3] + n;
+                            x4 = rowStarts[row + 4] + n;
+                            x5 = rowStarts[row + 5] + n;
+                            to = staging + 6 * step * L;
+                            stride = L;
+                        } else {
+                            int j = step - 6;
+                            x0 = staging + j * L;
+                            x1 = x0 + 6 * L;
+                            x2 = x0 + 12 * L;
+                            x3 = x0 + 18 * L;
+                            x4 = x0 + 24 * L;
+                            x5 = x0 + 30 * L;
+                            to = tiles + j * pointStride;
+                            stride = 6 * pointStride;
+                        }
+                        FloatVector a0 = FloatVector.fromArray(S, s, x0);
+                        FloatVector a1 = FloatVector.fromArray(S, s, x1);
+                        FloatVector a2 = FloatVector.fromArray(S, s, x2);
+                        FloatVector a3 = FloatVector.fromArray(S, s, x3);
+                        FloatVector a4 = FloatVector.fromArray(S, s, x4);
+                        FloatVector a5 = FloatVector.fromArray(S, s, x5);
+                        FloatVector oddDifference = a3.sub(a1);
+                        FloatVector evenDifference = a4.sub(a2);
+                        oddDifference.fma(threeHalves, a2.fma(minusTwo, a0.add(a4))).intoArray(s, to);
+                        a3.fma(fiveHalves, a2.fma(oneHalf, a4.sub(a1))).intoArray(s, to + stride);
+                        a3.fma(oneHalf, a2.fma(minusFiveHalves, a4.add(a1))).intoArray(s, to + 2 * stride);
+                        oddDifference.fma(two, evenDifference).intoArray(s, to + 3 * stride);
+                        oddDifference.fma(minusOneHalf, evenDifference).intoArray(s, to + 4 * stride);
+                        evenDifference.fma(threeHalves, a3.fma(minusTwo, a1.add(a5))).intoArray(s, to + 5 * stride);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link Winograd}'s output transform for F(4×4, 3×3), {@code Y = Aᵀ M A} plus the bias, for {@code count}
+     * tiles (a multiple of LANES) of one output channel: point ξ's products at {@code s[mOffset + ξ·pointStride]},
+     * the tile's 16 outputs, row by row, to {@code s[yOffset + q·yStride]}, q = 4r + c.
+     *
+     * <p>Both halves apply Aᵀ to six values x0..x5:
+     * <pre>
+     *   y0 = x0 + (x1 + x2) + x3 + x4       y2 = (x1 + x2) + 4·x4 + x3 / 4
+     *   y1 = (x1 - x2) - 2·x4 + x3 / 2      y3 = (x1 - x2) - 8·x4 + x3 / 8 + x5
+     * </pre>
+     * in a loop of ten steps, as {@link #winogradInput6} does: steps 0–5 take column j of M and write
+     * {@code Aᵀ M}'s column j to the staging vectors at {@code s[staging + (6r + j)·LANES]}; steps 6–9 take row r
+     * of those and write Y's row r, adding the bias (0 in the first half, so its sums round as the second's).
+     */
+    static void winogradOutput6(float[] s, int mOffset, int pointStride, int count, float bias, int yOffset,
+                                int yStride, int staging) {
+        FloatVector oneHalf = FloatVector.broadcast(S, 0.5f);
+        FloatVector quarter = FloatVector.broadcast(S, 0.25f);
+        FloatVector eighth = FloatVector.broadcast(S, 0.125f);
+        FloatVector minusTwo = FloatVector.broadcast(S, -2f);
+        FloatVector four = FloatVector.broadcast(S, 4f);
+        FloatVector minusEight = FloatVector.broadcast(S, -8f);
+        for (int n = 0; n < count; n += L) {
+            for (int step = 0; step < 10; step++) {
+                int x0;
+                int step1;
+                int to;
+                int stride;
+                float add;
+                if (step < 6) {
+                    x0 = mOffset + step * pointStride + n;
+                    step1 = 6 * pointStride;
+                    to = staging + step * L;
+                    stride = 6 * L;
+                    add = 0f;
+                } else {
+                    x0 = staging + 6 * (step - 6) * L;
+                    step1 = L;
+                    to = yOffset + 4 * (step - 6) * yStride + n;
+                    stride = yStride;
+                    add = bias;
+                }
+                FloatVector b = FloatVector.broadcast(S, add);
+                FloatVector a0 = FloatVector.fromArray(S, s, x0);
+                FloatVector a1 = FloatVector.fromArray(S, s, x0 + step1);
+                FloatVector a2 = FloatVector.fromArray(S, s, x0 + 2 * step1);
+                FloatVector a3 = FloatVector.fromArray(S, s, x0 + 3 * step1);
+                FloatVector a4 = FloatVector.fromArray(S, s, x0 + 4 * step1);
+                FloatVector a5 = FloatVector.fromArray(S, s, x0 + 5 * step1);
+                FloatVector sum12 = a1.add(a2);
+                FloatVector difference12 = a1.sub(a2);
+                a0.add(sum12).add(a3).add(a4).add(b).intoArray(s, to);
+                a3.fma(oneHalf, a4.fma(minusTwo, difference12)).add(b).intoArray(s, to + stride);
+                a3.fma(quarter, a4.fma(four, sum12)).add(b).intoArray(s, to + 2 * stride);
+                a3.fma(eighth, a4.fma(minusEight, difference12)).add(a5).add(b).intoArray(s, to + 3 * stride);
+            }
+        }
+    }
+
+    /**
      * {@link Gemm#vectorTimesMatrix} over a matrix packed in NR-wide panels ({@code [j / NR][k][j % NR]}): each
      * panel is one sequential stream. Every output sums its k in order, one fused multiply-add each, as
      * {@link #tile} does, so a sample gets the same bits alone as in a batch (a team may split a batch by
@@ -744,6 +886,16 @@ final class VectorKernels {
     private static final VectorShuffle<Float> EVENS = VectorShuffle.fromOp(S, i -> 2 * i % L);
     private static final VectorShuffle<Float> ODDS = VectorShuffle.fromOp(S, i -> (2 * i + 1) % L);
     private static final VectorMask<Float> UPPER_HALF = VectorMask.fromLong(S, -1L << (L / 2));
+    /** Lane i takes lane 4i mod L: every fourth lane, repeated in each quarter; the quarters below pick one. */
+    private static final VectorShuffle<Float> FOURTHS = VectorShuffle.fromOp(S, i -> 4 * i % L);
+    private static final VectorMask<Float> SECOND_QUARTER = quarter(1);
+    private static final VectorMask<Float> THIRD_QUARTER = quarter(2);
+    private static final VectorMask<Float> LAST_QUARTER = quarter(3);
+
+    /** Lanes {@code [k·L/4, (k + 1)·L/4)}. */
+    private static VectorMask<Float> quarter(int k) {
+        return VectorMask.fromLong(S, ((1L << (L / 4)) - 1) << (k * L / 4));
+    }
 
     /**
      * {@code maxpool(2)} over one plane: output row r, {@code outWidth} wide from {@code out[outPlane]}, is the
@@ -809,6 +961,31 @@ final class VectorKernels {
         first.rearrange(SPREAD_HIGH).blend(second.rearrange(SPREAD_HIGH), ODD_LANES).intoArray(out, outOffset + L);
     }
 
+    /**
+     * {@code out[outOffset + 4i + q] = y[offset + q·stride + i]} for q < 4 and {@code i < LANES}: four runs
+     * zipped into one, as {@link Winograd} writes a row of F(4×4) tiles' four output columns. It zips runs 0
+     * and 2, then 1 and 3, as {@link #interleave} does, then the two results, whose pairs then fall in order.
+     */
+    static void interleave4(float[] y, int offset, int stride, float[] out, int outOffset) {
+        FloatVector first = FloatVector.fromArray(S, y, offset);
+        FloatVector second = FloatVector.fromArray(S, y, offset + stride);
+        FloatVector third = FloatVector.fromArray(S, y, offset + 2 * stride);
+        FloatVector fourth = FloatVector.fromArray(S, y, offset + 3 * stride);
+        FloatVector lowFirstThird = first.rearrange(SPREAD_LOW).blend(third.rearrange(SPREAD_LOW), ODD_LANES);
+        FloatVector highFirstThird = first.rearrange(SPREAD_HIGH).blend(third.rearrange(SPREAD_HIGH), ODD_LANES);
+        FloatVector lowSecondFourth = second.rearrange(SPREAD_LOW).blend(fourth.rearrange(SPREAD_LOW), ODD_LANES);
+        FloatVector highSecondFourth = second.rearrange(SPREAD_HIGH)
+                .blend(fourth.rearrange(SPREAD_HIGH), ODD_LANES);
+        lowFirstThird.rearrange(SPREAD_LOW).blend(lowSecondFourth.rearrange(SPREAD_LOW), ODD_LANES)
+                .intoArray(out, outOffset);
+        lowFirstThird.rearrange(SPREAD_HIGH).blend(lowSecondFourth.rearrange(SPREAD_HIGH), ODD_LANES)
+                .intoArray(out, outOffset + L);
+        highFirstThird.rearrange(SPREAD_LOW).blend(highSecondFourth.rearrange(SPREAD_LOW), ODD_LANES)
+                .intoArray(out, outOffset + 2 * L);
+        highFirstThird.rearrange(SPREAD_HIGH).blend(highSecondFourth.rearrange(SPREAD_HIGH), ODD_LANES)
+                .intoArray(out, outOffset + 3 * L);
+    }
+
     /** Lane i takes lane i / 2 (or L/2 + i / 2): a vector's lower (upper) half, each value twice. */
     private static final VectorShuffle<Float> SPREAD_LOW = VectorShuffle.fromOp(S, i -> i / 2);
     private static final VectorShuffle<Float> SPREAD_HIGH = VectorShuffle.fromOp(S, i -> L / 2 + i / 2);
@@ -838,9 +1015,11 @@ final class VectorKernels {
     }
 
     /**
-     * {@code to[toOffset + i] = from[fromOffset + i·stride]} for {@code i < count}, at stride 1 or 2: one row of
-     * a phase plane ({@link ImplicitIm2col}). Stride 2 takes the evens of two vectors, as {@link #max2x2Step}
-     * does; a scalar loop took about a nanosecond a float, most of a stride-2 depthwise layer's time. It may
+     * {@code to[toOffset + i] = from[fromOffset + i·stride]} for {@code i < count}, at stride 1, 2 or 4: one row
+     * of a phase plane ({@link ImplicitIm2col}). Stride 2 takes the evens of two vectors, as {@link #max2x2Step}
+     * does; a scalar loop took about a nanosecond a float, most of a stride-2 depthwise layer's time. Stride 4
+     * (the planes of F(4×4) Winograd's windows) takes each vector's every fourth lane into its quarter of the
+     * result: the scalar loop was a fifth of ResNet-18's 56×56 layers there. It may
      * write up to a vector past {@code toOffset + count}, so the caller must have room there and write it
      * afterwards. Reads may pass the run's end, but where a vector would pass {@code from}'s end it goes a
      * float at a time.
@@ -857,9 +1036,16 @@ final class VectorKernels {
             FloatVector first = FloatVector.fromArray(S, from, source);
             if (stride == 1) {
                 first.intoArray(to, toOffset + at);
-            } else {
+            } else if (stride == 2) {
                 FloatVector second = FloatVector.fromArray(S, from, source + L);
                 first.rearrange(EVENS).blend(second.rearrange(EVENS), UPPER_HALF).intoArray(to, toOffset + at);
+            } else {
+                FloatVector second = FloatVector.fromArray(S, from, source + L);
+                FloatVector third = FloatVector.fromArray(S, from, source + 2 * L);
+                FloatVector fourth = FloatVector.fromArray(S, from, source + 3 * L);
+                first.rearrange(FOURTHS).blend(second.rearrange(FOURTHS), SECOND_QUARTER)
+                        .blend(third.rearrange(FOURTHS), THIRD_QUARTER).blend(fourth.rearrange(FOURTHS), LAST_QUARTER)
+                        .intoArray(to, toOffset + at);
             }
         }
         for (; i < count; i++) {

@@ -3,42 +3,57 @@ package io.github.netspec.runtime;
 import java.util.Arrays;
 
 /**
- * A 3×3 convolution at stride 1 by Winograd's minimal filtering F(2×2, 3×3) (Lavin and Gray, "Fast
- * Algorithms for Convolutional Neural Networks", 2015): {@link #run} on the Vector API path, and
- * {@link #runScalar} on the scalar path where it beats the scalar GEMM ({@link #scalarPays}).
+ * A 3×3 convolution at stride 1 by Winograd's minimal filtering (Lavin and Gray, "Fast Algorithms for
+ * Convolutional Neural Networks", 2015): F(2×2, 3×3) or, on the Vector API where it pays, F(4×4, 3×3), by
+ * {@link #run}; and F(2×2, 3×3) on the scalar path where it beats the scalar GEMM ({@link #scalarPays}), by
+ * {@link #runScalar}.
  *
- * <p>Each 2×2 block of outputs, a <em>tile</em>, comes from the 4×4 window d of input above it as
- * {@code Y = Aᵀ [Σc (G g_c Gᵀ) ⊙ (Bᵀ d_c B)] A}: 16 multiplies per input channel and tile where the
- * convolution takes 36. Summed over input channels, the elementwise product is 16 matrix products, one per
- * point ξ of the 4×4 transformed window: {@code M_ξ = U_ξ · V_ξ}, with {@code U_ξ} the transformed weights
- * (output × input channels, transformed and packed once at load time) and {@code V_ξ} the transformed input
- * (input channels × tiles). {@link VectorKernels#tile} runs those products at the speed it runs any GEMM, so
- * the layer takes about 16/36 of the multiply-adds, plus the two transforms, which are additions only.
+ * <p>Each m×m block of outputs, a <em>tile</em> (m = 2 or 4), comes from the (m + 2)×(m + 2) window d of
+ * input above it as {@code Y = Aᵀ [Σc (G g_c Gᵀ) ⊙ (Bᵀ d_c B)] A}: (m + 2)² multiplies per input channel and
+ * tile where the convolution takes 9m², so 16 for 36 with m = 2 and 36 for 144 with m = 4. Summed over input
+ * channels, the elementwise product is (m + 2)² matrix products, one per point ξ of the transformed window:
+ * {@code M_ξ = U_ξ · V_ξ}, with {@code U_ξ} the transformed weights (output × input channels, transformed and
+ * packed once at load time) and {@code V_ξ} the transformed input (input channels × tiles). {@link
+ * VectorKernels#tile} runs those products at the speed it runs any GEMM, so the layer takes 4/9 (m = 2) or
+ * 1/4 (m = 4) of the multiply-adds, plus the two transforms, which are a few additions and multiplies by small
+ * constants per point.
  *
- * <p>The tiles' windows are the im2col of a 4×4 kernel at stride 2 over the input, so {@link ImplicitIm2col}
- * lays them out: with one plane per kernel column, a block of tile rows is a grid of consecutive tiles with
- * no junk column, and the input transform reads each window point of {@link VectorKernels#LANES} tiles as
- * one vector. Its planes are read once, by the transform, so a block may be much larger than the GEMM's.
+ * <p>The tiles' windows are the im2col of an (m + 2)×(m + 2) kernel at stride m over the input, so {@link
+ * ImplicitIm2col} lays them out: with one plane per kernel column, a block of tile rows is a grid of
+ * consecutive tiles with no junk column, and the input transform reads each window point of {@link
+ * VectorKernels#LANES} tiles as one vector. Its planes are read once, by the transform, so a block may be
+ * much larger than the GEMM's.
  *
  * <p>A dilated 3×3 kernel (dilation d) is the same thing on each of the d×d <em>phases</em> of the output:
  * outputs whose row and column leave remainders (py, px) when divided by d read only inputs d apart, so a
- * tile is 2×2 outputs d apart, and its window 4×4 inputs d apart: im2col of a 4×4 kernel at dilation d and
- * stride 2d, its padding less (py, px). That needs the padding to be at least d - 1 on the top and left, as
- * "same" padding is.
+ * tile is m×m outputs d apart, and its window inputs d apart: im2col at dilation d and stride md, its padding
+ * less (py, px). That needs the padding to be at least d - 1 on the top and left, as "same" padding is.
  *
- * <p>Rounding differs from the plain sum: the transforms add and subtract inputs before the products, which
- * loses a few bits where neighbouring inputs nearly cancel. F(2×2, 3×3) stays within the tolerance the
- * kernels are tested to against PyTorch. The larger F(4×4, 3×3), whose transforms have larger coefficients
- * and lose more, is not used.
+ * <p>The products run over whole NR-wide panels of tiles, so F(4×4) pays only where its quarter as many
+ * tiles still fill their panels: {@link #vectorTileSide} counts both ways' padded products. Rounding differs
+ * from the plain sum: the transforms add and subtract inputs before the products, which loses a few bits
+ * where neighbouring inputs nearly cancel, and F(4×4)'s larger coefficients (see {@link #LARGE_G}) lose a few
+ * more than F(2×2)'s; both stay within the tolerance the kernels are tested to against the plain loops and
+ * PyTorch (ResNet-18's outputs differ from PyTorch's by 8.4·10⁻⁵ of 150 with F(4×4), 7.6·10⁻⁵ without).
+ * F(6×6, 3×3), whose coefficients grow larger still, is not used.
  */
 final class Winograd {
 
-    /** Points of a transformed 4×4 window: the number of matrix products. */
+    /** F(2×2, 3×3): tiles of 2×2 outputs from 4×4 windows. The scalar path's only choice. */
+    static final int SMALL_TILE = 2;
+    /** F(4×4, 3×3): tiles of 4×4 outputs from 6×6 windows. */
+    static final int LARGE_TILE = 4;
+    /** Points of F(2×2)'s transformed 4×4 window, the scalar path's and {@link VectorKernels#winogradInput}'s. */
     static final int POINTS = 16;
     /** Floats the planes of one block may take: the whole input of most layers, read once. */
     private static final int PLANES_BUDGET = 1024 * 1024;
     /** Floats the transformed input of one chunk of tiles may take: 256 KiB, so it stays in L2. */
     private static final int TRANSFORMED_BUDGET = 64 * 1024;
+    /**
+     * F(4×4) is chosen when its padded products come to at most this many eighths of F(2×2)'s: its output
+     * transform costs about twice F(2×2)'s per output, which the products it saves must pay for.
+     */
+    private static final int LARGE_TILE_EIGHTHS = 7;
     /** A tile of zeros (read with a leading dimension of 0) that the products start their sums from. */
     private static final float[] ZEROS = new float[Gemm.NR];
 
@@ -66,57 +81,98 @@ final class Winograd {
     static final int[] COLUMN_SECOND = {2, 2, 1, 3};
     static final boolean[] COLUMN_ADDS = {false, true, false, false};
 
+    /** F(2×2, 3×3)'s G, which turns a 3-tap filter into 4 points. */
+    private static final double[][] SMALL_G = {{1, 0, 0}, {0.5, 0.5, 0.5}, {0.5, -0.5, 0.5}, {0, 0, 1}};
+    /**
+     * F(4×4, 3×3)'s G, for the interpolation points 0, 1, -1, 1/2, -2 and ∞; its Bᵀ and Aᵀ are spelled out in
+     * {@link VectorKernels#winogradInput6} and {@link VectorKernels#winogradOutput6}. The usual points 0, ±1,
+     * ±2 put coefficients of 4 and 5 in Bᵀ and 1/24 in G; these keep Bᵀ within 2.5 and G within 16/15, and
+     * a float32 simulation of a 64-channel layer ({@code runtime/src/test/python/winograd_points.py}, which
+     * derives and checks these matrices) erred by a third as much: at most 5·10⁻⁶ of √(terms), against
+     * 1.4·10⁻⁵, and 1·10⁻⁶ for F(2×2).
+     */
+    static final double[][] LARGE_G = {
+            {1, 0, 0},
+            {1 / 3.0, 1 / 3.0, 1 / 3.0},
+            {-1 / 3.0, 1 / 3.0, -1 / 3.0},
+            {-16 / 15.0, -8 / 15.0, -4 / 15.0},
+            {1 / 15.0, -2 / 15.0, 4 / 15.0},
+            {0, 0, 1}};
+
     private final ConvGeometry g;
     private final int channels;
+    /** Outputs per tile side, m: {@link #SMALL_TILE} or {@link #LARGE_TILE}. */
+    private final int tileSide;
+    /** Points of a transformed window, (m + 2)²: the number of matrix products. */
+    private final int points;
     /** Per output phase (py, px), row-major: its tiles' windows and how many tiles it has. */
     private final Phase[] phases;
     /** Tiles transformed at once, in whole NR-wide panels. */
     private final int chunkTiles;
     /** Where the scratch holds, after the largest phase's planes, the transformed input of a chunk ... */
     private final int transformedOffset;
-    /** ... the 16 products of one weight panel ... */
+    /** ... the products of one weight panel ... */
     private final int productsOffset;
-    /** ... and the four outputs of each of the chunk's tiles for one output channel. */
+    /** ... the m² outputs of each of the chunk's tiles for one output channel ... */
     private final int outputsOffset;
+    /** ... F(4×4)'s transforms' halfway sums, a vector for each of the 36 window points ... */
+    private final int stagingOffset;
+    /** ... and one output row of the chunk's tiles, m outputs a tile, zipped for the scatter. */
+    private final int lineOffset;
     /** Scalar path: tiles of one phase transformed at once, the length of every row its loops run along. */
     private final int scalarChunkTiles;
 
-    /** The outputs at rows {@code py + k·dh} and columns {@code px + k·dw}, in tiles of 2×2 of them. */
+    /** The outputs at rows {@code py + k·dh} and columns {@code px + k·dw}, in tiles of m×m of them. */
     private record Phase(int rowPhase, int columnPhase, int tilesHigh, int tilesWide, ImplicitIm2col windows) {}
 
-    Winograd(ConvGeometry g) {
+    /** @param tileSide {@link #SMALL_TILE}, or {@link #LARGE_TILE} on the Vector API path only */
+    Winograd(ConvGeometry g, int tileSide) {
         if (!applies(g)) {
             throw new IllegalArgumentException(requirement(g));
         }
+        if (tileSide != SMALL_TILE && !(tileSide == LARGE_TILE && Simd.VECTOR)) {
+            throw new IllegalArgumentException("no Winograd kernel with tiles of side " + tileSide
+                    + (Simd.VECTOR ? "" : " without the Vector API"));
+        }
         this.g = g;
         this.channels = g.inChannels();
+        this.tileSide = tileSide;
+        int window = tileSide + 2;
+        this.points = window * window;
         int dh = g.dilationHeight();
         int dw = g.dilationWidth();
         this.phases = new Phase[dh * dw];
         int widest = 0;
         for (int py = 0; py < dh; py++) {
             for (int px = 0; px < dw; px++) {
-                int tilesHigh = (outputsInPhase(g.outHeight(), py, dh) + 1) / 2;
-                int tilesWide = (outputsInPhase(g.outWidth(), px, dw) + 1) / 2;
+                int tilesHigh = tiles(outputsInPhase(g.outHeight(), py, dh), tileSide);
+                int tilesWide = tiles(outputsInPhase(g.outWidth(), px, dw), tileSide);
                 // An output narrower than the dilation leaves some phases empty; their windows are never read.
                 ConvGeometry windowGeometry = new ConvGeometry(channels, g.inHeight(), g.inWidth(), g.outChannels(),
-                        Math.max(1, tilesHigh), Math.max(1, tilesWide), 4, 4, 2 * dh, 2 * dw, dh, dw,
-                        g.padTop() - py, g.padLeft() - px, 1, PaddingMode.ZEROS);
+                        Math.max(1, tilesHigh), Math.max(1, tilesWide), window, window, tileSide * dh,
+                        tileSide * dw, dh, dw, g.padTop() - py, g.padLeft() - px, 1, PaddingMode.ZEROS);
                 ImplicitIm2col windows = new ImplicitIm2col(windowGeometry, true, PLANES_BUDGET);
                 phases[py * dw + px] = new Phase(py, px, tilesHigh, tilesWide, windows);
                 widest = Math.max(widest, windows.maxRows * tilesWide);
             }
         }
-        int fitting = TRANSFORMED_BUDGET / (POINTS * channels) / Gemm.NR * Gemm.NR;
+        int fitting = TRANSFORMED_BUDGET / (points * channels) / Gemm.NR * Gemm.NR;
         this.chunkTiles = Math.max(Gemm.NR, Math.min(fitting, Gemm.roundUp(widest, Gemm.NR)));
         int planes = 0;
         for (Phase phase : phases) {
             planes = Math.max(planes, phase.windows.planesSize());
         }
         this.transformedOffset = planes;
-        this.productsOffset = transformedOffset + POINTS * channels * chunkTiles;
-        this.outputsOffset = productsOffset + POINTS * Gemm.MR * chunkTiles;
+        this.productsOffset = transformedOffset + points * channels * chunkTiles;
+        this.outputsOffset = productsOffset + points * Gemm.MR * chunkTiles;
+        this.stagingOffset = outputsOffset + tileSide * tileSide * chunkTiles;
+        this.lineOffset = stagingOffset + (tileSide == LARGE_TILE ? points * Gemm.NR / 2 : 0);
         this.scalarChunkTiles = Math.min(Gemm.NC, Math.max(1, phases[0].tilesHigh * phases[0].tilesWide));
+    }
+
+    /** Tiles of side m along a side of {@code outputs}. */
+    private static int tiles(int outputs, int tileSide) {
+        return (outputs + tileSide - 1) / tileSide;
     }
 
     /** Outputs of a side of {@code size} at positions {@code phase, phase + d, ...}. */
@@ -138,36 +194,65 @@ final class Winograd {
     }
 
     /**
+     * The tile side the Vector API path runs {@code g} with: {@link #LARGE_TILE} where its products come to at
+     * most {@link #LARGE_TILE_EIGHTHS} eighths of F(2×2)'s. ResNet-18's 3×3 layers at 56×56, 28×28 and 14×14
+     * then run F(4×4) (0.60, 0.69 and 0.56 of F(2×2)'s products with 8-float vectors); at 7×7 its 4 tiles
+     * would fill a quarter of a panel, where F(2×2)'s 16 fill one, and F(2×2) stays.
+     */
+    static int vectorTileSide(ConvGeometry g) {
+        return 8 * paddedProducts(g, LARGE_TILE) <= LARGE_TILE_EIGHTHS * paddedProducts(g, SMALL_TILE)
+                ? LARGE_TILE : SMALL_TILE;
+    }
+
+    /** Points times tiles, each phase's tiles rounded up to whole NR-wide panels: what the products compute. */
+    private static long paddedProducts(ConvGeometry g, int tileSide) {
+        int dh = g.dilationHeight();
+        int dw = g.dilationWidth();
+        long lanes = 0;
+        for (int py = 0; py < dh; py++) {
+            for (int px = 0; px < dw; px++) {
+                int tiles = tiles(outputsInPhase(g.outHeight(), py, dh), tileSide)
+                        * tiles(outputsInPhase(g.outWidth(), px, dw), tileSide);
+                lanes += Gemm.roundUp(tiles, Gemm.NR);
+            }
+        }
+        return (long) (tileSide + 2) * (tileSide + 2) * lanes;
+    }
+
+    /**
      * {@code U_ξ = G g Gᵀ} for every output and input channel, each point's out × in matrix packed in MR-row
      * panels as {@link Gemm#pack} packs them, point after point. Worked in double, rounded once.
      *
      * @param weight PyTorch's layout {@code [out][in][3][3]}, batch norm already folded in
+     * @param tileSide the side of the tiles the kernel runs, as given to its constructor
      */
-    static float[] transformWeights(ConvGeometry g, float[] weight) {
+    static float[] transformWeights(ConvGeometry g, float[] weight, int tileSide) {
+        double[][] gg = tileSide == LARGE_TILE ? LARGE_G : SMALL_G;
+        int window = gg.length;
+        int points = window * window;
         int outChannels = g.outChannels();
         int inChannels = g.inChannels();
-        float[][] points = new float[POINTS][outChannels * inChannels];
-        double[][] gg = {{1, 0, 0}, {0.5, 0.5, 0.5}, {0.5, -0.5, 0.5}, {0, 0, 1}};
+        float[][] transformed = new float[points][outChannels * inChannels];
         for (int oc = 0; oc < outChannels; oc++) {
             for (int c = 0; c < inChannels; c++) {
                 int filter = (oc * inChannels + c) * 9;
-                for (int i = 0; i < 4; i++) {
-                    for (int j = 0; j < 4; j++) {
+                for (int i = 0; i < window; i++) {
+                    for (int j = 0; j < window; j++) {
                         double sum = 0;
                         for (int y = 0; y < 3; y++) {
                             for (int x = 0; x < 3; x++) {
                                 sum += gg[i][y] * weight[filter + y * 3 + x] * gg[j][x];
                             }
                         }
-                        points[i * 4 + j][oc * inChannels + c] = (float) sum;
+                        transformed[i * window + j][oc * inChannels + c] = (float) sum;
                     }
                 }
             }
         }
         int pointSize = Gemm.panels(outChannels) * inChannels * Gemm.MR;
-        float[] packed = new float[POINTS * pointSize];
-        for (int point = 0; point < POINTS; point++) {
-            Gemm.pack(points[point], 0, outChannels, inChannels, inChannels, packed, point * pointSize);
+        float[] packed = new float[points * pointSize];
+        for (int point = 0; point < points; point++) {
+            Gemm.pack(transformed[point], 0, outChannels, inChannels, inChannels, packed, point * pointSize);
         }
         return packed;
     }
@@ -196,9 +281,17 @@ final class Winograd {
         return phases[0].tilesWide;
     }
 
-    /** The planes, the transformed input of a chunk, the 16 products of one weight panel, and its outputs. */
+    /** Outputs per tile side, m. */
+    int tileSide() {
+        return tileSide;
+    }
+
+    /**
+     * The planes, the transformed input of a chunk, the products of one weight panel, its outputs, F(4×4)'s
+     * halfway sums (a vector is half an NR-wide panel) and a line of zipped outputs.
+     */
     int scratchSize() {
-        return outputsOffset + 4 * chunkTiles;
+        return lineOffset + tileSide * chunkTiles;
     }
 
     /**
@@ -223,13 +316,19 @@ final class Winograd {
         int gridColumns = rows * phase.tilesWide;
         int outChannels = g.outChannels();
         int pointSize = Gemm.panels(outChannels) * channels * Gemm.MR;
+        int outputs = tileSide * tileSide;
         for (int from = 0; from < gridColumns; from += chunkTiles) {
             int count = Math.min(chunkTiles, gridColumns - from);
             int panels = (count + Gemm.NR - 1) / Gemm.NR;
-            VectorKernels.winogradInput(scratch, phase.windows.rowStarts, channels, from, panels, scratch,
-                    transformedOffset, channels * chunkTiles);
+            if (tileSide == LARGE_TILE) {
+                VectorKernels.winogradInput6(scratch, phase.windows.rowStarts, channels, from, panels,
+                        transformedOffset, channels * chunkTiles, stagingOffset);
+            } else {
+                VectorKernels.winogradInput(scratch, phase.windows.rowStarts, channels, from, panels, scratch,
+                        transformedOffset, channels * chunkTiles);
+            }
             for (int panel = firstPanel; panel < endPanel; panel++) {
-                for (int point = 0; point < POINTS; point++) {
+                for (int point = 0; point < points; point++) {
                     int a = point * pointSize + panel * channels * Gemm.MR;
                     int b = transformedOffset + point * channels * chunkTiles;
                     int m = productsOffset + point * Gemm.MR * chunkTiles;
@@ -241,10 +340,15 @@ final class Winograd {
                 int tileRows = Math.min(Gemm.MR, outChannels - panel * Gemm.MR);
                 for (int i = 0; i < tileRows; i++) {
                     int channel = panel * Gemm.MR + i;
-                    VectorKernels.winogradOutput(scratch, productsOffset + i * chunkTiles, Gemm.MR * chunkTiles,
-                            panels * Gemm.NR, bias[channel], scratch, outputsOffset, chunkTiles);
-                    // Here each of a tile's four outputs is one run over the chunk, read in order.
-                    for (int q = 0; q < 4; q++) {
+                    if (tileSide == LARGE_TILE) {
+                        VectorKernels.winogradOutput6(scratch, productsOffset + i * chunkTiles, Gemm.MR * chunkTiles,
+                                panels * Gemm.NR, bias[channel], outputsOffset, chunkTiles, stagingOffset);
+                    } else {
+                        VectorKernels.winogradOutput(scratch, productsOffset + i * chunkTiles, Gemm.MR * chunkTiles,
+                                panels * Gemm.NR, bias[channel], scratch, outputsOffset, chunkTiles);
+                    }
+                    // Here each of a tile's m² outputs is one run over the chunk, read in order.
+                    for (int q = 0; q < outputs; q++) {
                         int row = outputsOffset + q * chunkTiles;
                         activation.apply(scratch, row, row + count, alpha);
                     }
@@ -257,8 +361,8 @@ final class Winograd {
 
     /**
      * Tiles {@code [from, from + count)} of a block's grid of one phase (its first tile row is
-     * {@code firstRow}) to one output channel: four rows of outputs {@code y00, y01, y10, y11} per tile,
-     * {@code yStride} apart, each to its place, less those past the output's bottom or right edge.
+     * {@code firstRow}) to one output channel: m² rows of outputs per tile, {@code y[yOffset + (m·r + s)·yStride
+     * + t]} for output (r, s) of tile t, each to its place, less those past the output's bottom or right edge.
      */
     private void scatter(float[] y, int yOffset, int yStride, Phase phase, int firstRow, int from, int count,
                          float[] out, int plane) {
@@ -273,19 +377,13 @@ final class Winograd {
         int ty = firstRow + from / phase.tilesWide;
         int tx = from % phase.tilesWide;
         for (int t = 0; t < count; t++) {
-            int oy = phase.rowPhase + 2 * dh * ty;
-            int ox = phase.columnPhase + 2 * dw * tx;
-            int top = plane + oy * outWidth + ox;
-            int at = yOffset + t;
-            boolean right = ox + dw < outWidth;
-            out[top] = y[at];
-            if (right) {
-                out[top + dw] = y[at + yStride];
-            }
-            if (oy + dh < outHeight) {
-                out[top + dh * outWidth] = y[at + 2 * yStride];
-                if (right) {
-                    out[top + dh * outWidth + dw] = y[at + 3 * yStride];
+            for (int r = 0; r < tileSide; r++) {
+                int oy = phase.rowPhase + dh * (tileSide * ty + r);
+                for (int s = 0; oy < outHeight && s < tileSide; s++) {
+                    int ox = phase.columnPhase + dw * (tileSide * tx + s);
+                    if (ox < outWidth) {
+                        out[plane + oy * outWidth + ox] = y[yOffset + (tileSide * r + s) * yStride + t];
+                    }
                 }
             }
             if (++tx == phase.tilesWide) {
@@ -296,54 +394,39 @@ final class Winograd {
     }
 
     /**
-     * {@link #scatter} without dilation on the Vector API path, a tile row at a time: the tiles whose two
-     * columns both lie in the output interleave {@code y00} with {@code y01} into the top output row and
-     * {@code y10} with {@code y11} into the bottom one, {@link VectorKernels#LANES} tiles per step (a last
-     * partial step moves back, writing some outputs twice with the same values); the rest go one by one.
+     * {@link #scatter} without dilation on the Vector API path, an output row of the tiles at a time: their m
+     * runs of that row's outputs are zipped into one line ({@link VectorKernels#interleave} or {@link
+     * VectorKernels#interleave4}, {@link VectorKernels#LANES} tiles a step, through the chunk's last panel),
+     * and each tile row's piece of the line is copied to its place in the output, less the columns past its
+     * right edge. Zipping straight into the output would need whole vectors of tiles inside one tile row:
+     * F(4×4) at 28×28 has seven tiles a row, and F(2×2) at 7×7 four.
      */
     private void scatterRows(float[] y, int yOffset, int yStride, Phase phase, int firstRow, int from, int count,
                              float[] out, int plane) {
         int outHeight = g.outHeight();
         int outWidth = g.outWidth();
         int lanes = VectorKernels.LANES;
-        int wholeTiles = outWidth / 2; // tiles with both columns inside the output
-        for (int at = 0; at < count; ) {
-            int ty = firstRow + (from + at) / phase.tilesWide;
-            int tx0 = (from + at) % phase.tilesWide;
-            int run = Math.min(phase.tilesWide - tx0, count - at);
-            int top = plane + 2 * ty * outWidth;
-            boolean bottom = 2 * ty + 1 < outHeight;
-            int whole = Math.max(0, Math.min(run, wholeTiles - tx0));
-            int done = 0;
-            if (whole >= lanes) {
-                for (int t = 0; t < whole; t += lanes) {
-                    int step = Math.min(t, whole - lanes);
-                    int source = yOffset + at + step;
-                    int column = 2 * (tx0 + step);
-                    VectorKernels.interleave(y, source, y, source + yStride, out, top + column);
-                    if (bottom) {
-                        VectorKernels.interleave(y, source + 2 * yStride, y, source + 3 * yStride, out,
-                                top + outWidth + column);
-                    }
-                }
-                done = whole;
-            }
-            for (int t = done; t < run; t++) {
-                int source = yOffset + at + t;
-                int column = 2 * (tx0 + t);
-                boolean right = column + 1 < outWidth;
-                out[top + column] = y[source];
-                if (right) {
-                    out[top + column + 1] = y[source + yStride];
-                }
-                if (bottom) {
-                    out[top + outWidth + column] = y[source + 2 * yStride];
-                    if (right) {
-                        out[top + outWidth + column + 1] = y[source + 3 * yStride];
-                    }
+        for (int r = 0; r < tileSide; r++) {
+            int first = yOffset + tileSide * r * yStride;
+            for (int t = 0; t < count; t += lanes) {
+                if (tileSide == LARGE_TILE) {
+                    VectorKernels.interleave4(y, first + t, yStride, y, lineOffset + tileSide * t);
+                } else {
+                    VectorKernels.interleave(y, first + t, y, first + yStride + t, y, lineOffset + tileSide * t);
                 }
             }
-            at += run;
+            for (int at = 0; at < count; ) {
+                int ty = firstRow + (from + at) / phase.tilesWide;
+                int tx0 = (from + at) % phase.tilesWide;
+                int run = Math.min(phase.tilesWide - tx0, count - at);
+                int row = tileSide * ty + r;
+                if (row < outHeight) {
+                    int column = tileSide * tx0;
+                    System.arraycopy(y, lineOffset + tileSide * at, out, plane + row * outWidth + column,
+                            Math.min(tileSide * run, outWidth - column));
+                }
+                at += run;
+            }
         }
     }
 
@@ -369,8 +452,8 @@ final class Winograd {
         if (!applies(g) || g.inChannels() > SCALAR_MAX_CHANNELS) {
             return false;
         }
-        int tilesHigh = (outputsInPhase(g.outHeight(), 0, g.dilationHeight()) + 1) / 2;
-        int tilesWide = (outputsInPhase(g.outWidth(), 0, g.dilationWidth()) + 1) / 2;
+        int tilesHigh = tiles(outputsInPhase(g.outHeight(), 0, g.dilationHeight()), SMALL_TILE);
+        int tilesWide = tiles(outputsInPhase(g.outWidth(), 0, g.dilationWidth()), SMALL_TILE);
         return tilesHigh * tilesWide >= SCALAR_MIN_TILES;
     }
 
@@ -402,6 +485,9 @@ final class Winograd {
      */
     void runScalar(float[] in, int input, int phaseIndex, int chunk, int firstPanel, int endPanel, float[] weights,
                    float[] bias, Activation activation, float alpha, float[] out, int output, Scratch scratch) {
+        if (tileSide != SMALL_TILE) {
+            throw new IllegalStateException("the scalar path runs F(2x2, 3x3) only, not tiles of side " + tileSide);
+        }
         Phase phase = phases[phaseIndex];
         int from = chunk * scalarChunkTiles;
         int count = Math.min(scalarChunkTiles, phase.tilesHigh * phase.tilesWide - from);

@@ -188,8 +188,8 @@ class FastKernelTest {
         float[] in = randoms(random, 3 + g.inSize());
         float[] expected = new float[g.outSize()];
         Convolution.forward(g, Arrays.copyOfRange(in, 3, in.length), weight, bias, expected);
-        Winograd winograd = new Winograd(g);
-        float[] transformed = Winograd.transformWeights(g, weight);
+        Winograd winograd = new Winograd(g, Winograd.SMALL_TILE);
+        float[] transformed = Winograd.transformWeights(g, weight, Winograd.SMALL_TILE);
         Scratch scratch = new Scratch(winograd.scalarScratchSize(), Gemm.NC, winograd.scalarRows());
         float[] out = new float[2 + g.outSize()];
         int panels = Gemm.panels(g.outChannels());
@@ -204,6 +204,54 @@ class FastKernelTest {
         }
         assertCloseForSums(g + " by scalar Winograd", expected, Arrays.copyOfRange(out, 2, out.length),
                 g.weightSize() / g.outChannels());
+    }
+
+    /**
+     * The Vector API's Winograd kernels with either tile, F(2×2) and F(4×4), on every geometry Winograd can
+     * run, whichever of the two a network's layer would get: in two blocks of tile rows and two ranges of
+     * weight panels, as a team splits a layer.
+     */
+    @ParameterizedTest
+    @MethodSource("geometries")
+    void vectorWinogradMatchesThePlainLoopsWithEitherTile(ConvGeometry g) {
+        assumeTrue(Simd.VECTOR, "the Vector API build runs this");
+        assumeTrue(Winograd.applies(g), "no Winograd");
+        Random random = new Random(g.hashCode());
+        float[] weight = randoms(random, g.weightSize());
+        float[] bias = new float[g.outChannels() + Gemm.MR];
+        System.arraycopy(randoms(random, g.outChannels()), 0, bias, 0, g.outChannels());
+        float[] in = randoms(random, 3 + g.inSize());
+        float[] expected = new float[g.outSize()];
+        Convolution.forward(g, Arrays.copyOfRange(in, 3, in.length), weight, bias, expected);
+        for (int side : new int[] {Winograd.SMALL_TILE, Winograd.LARGE_TILE}) {
+            Winograd winograd = new Winograd(g, side);
+            float[] transformed = Winograd.transformWeights(g, weight, side);
+            float[] scratch = new float[winograd.scratchSize()];
+            float[] out = new float[2 + g.outSize()];
+            int panels = Gemm.panels(g.outChannels());
+            int blockRows = Math.min(winograd.maxBlockRows(), (winograd.tilesHigh() + 1) / 2);
+            for (int phase = 0; phase < winograd.phases(); phase++) {
+                for (int firstRow = 0; firstRow < winograd.tilesHigh(); firstRow += blockRows) {
+                    winograd.run(in, 3, phase, firstRow, blockRows, 0, panels / 2, transformed, bias,
+                            Activation.NONE, 0f, out, 2, scratch);
+                    winograd.run(in, 3, phase, firstRow, blockRows, panels / 2, panels, transformed, bias,
+                            Activation.NONE, 0f, out, 2, scratch);
+                }
+            }
+            assertCloseForSums(g + " by Winograd with tiles of side " + side, expected,
+                    Arrays.copyOfRange(out, 2, out.length), g.weightSize() / g.outChannels());
+        }
+    }
+
+    /**
+     * F(4×4) where a quarter as many tiles still fill their panels (ResNet-18's 56×56 layers: 196 tiles against
+     * 784), F(2×2) where they would not (its 7×7 layers: 4 tiles against 16, one panel either way), whatever
+     * the vector width.
+     */
+    @Test
+    void theVectorApiPicksTheWinogradTileThatComputesLess() {
+        assertEquals(Winograd.LARGE_TILE, Winograd.vectorTileSide(conv(64, 56, 56, 64, 3, 1, 1, 1, 1)));
+        assertEquals(Winograd.SMALL_TILE, Winograd.vectorTileSide(conv(512, 7, 7, 512, 3, 1, 1, 1, 1)));
     }
 
     @Test
