@@ -63,6 +63,11 @@ final class ImplicitIm2col {
     private final boolean pointwise;
     /** Stride 1 and planes as wide as the input: a plane is one run of the input, shifted by a column. */
     private final boolean copiesInOnePiece;
+    /**
+     * On the Vector API, a plane per column of a 6-wide kernel at column stride 4 without dilation (Winograd
+     * F(4×4)'s windows): {@link #copyByPhases} deals each input row to all six planes at once.
+     */
+    private final boolean dealsByPhases;
 
     /**
      * @param shifted one plane per kernel column (else one per column phase, with junk columns)
@@ -77,6 +82,8 @@ final class ImplicitIm2col {
         this.pointwise = g.kernelHeight() == 1 && g.kernelWidth() == 1 && g.strideHeight() == 1
                 && g.strideWidth() == 1 && g.padTop() == 0 && g.padLeft() == 0;
         this.copiesInOnePiece = g.strideHeight() == 1 && g.strideWidth() == 1 && gridWidth == g.inWidth();
+        this.dealsByPhases = Simd.VECTOR && shifted && g.strideWidth() == 4 && g.kernelWidth() == 6
+                && g.dilationWidth() == 1 && g.padLeft() >= 0;
         this.phaseRows = phasesUsed(g.kernelHeight(), g.dilationHeight(), g.strideHeight());
         int[] phaseColumns = phasesUsed(g.kernelWidth(), g.dilationWidth(), g.strideWidth());
         this.columnOffsets = new int[shifted ? g.kernelWidth() : phaseColumns.length];
@@ -144,8 +151,9 @@ final class ImplicitIm2col {
         throw new AssertionError(value + " is not a phase in use");
     }
 
+    /** Floats of one plane; {@link #copyByPhases} writes whole vectors, so a vector more after its last row. */
     private int planeSize() {
-        return planeRows * gridWidth;
+        return planeRows * gridWidth + (dealsByPhases ? VectorKernels.LANES : 0);
     }
 
     /**
@@ -154,7 +162,20 @@ final class ImplicitIm2col {
      * vector past it.
      */
     int planesSize() {
+        return rowBufferOffset() + (dealsByPhases ? rowBufferLength() : 0);
+    }
+
+    /** Where {@link #copyByPhases} keeps a zero-padded input row: after the planes and their slack. */
+    private int rowBufferOffset() {
         return channelsPerGroup * phaseRows.length * columnOffsets.length * planeSize() + gridWidth + Gemm.NR;
+    }
+
+    /**
+     * Input columns {@code [-padLeft, 4·columns + 4 - padLeft)}, with {@code columns} the plane width rounded up
+     * to whole vectors: every column {@link VectorKernels#dealByPhases} reads.
+     */
+    private int rowBufferLength() {
+        return 4 * Gemm.roundUp(gridWidth, VectorKernels.LANES) + 4;
     }
 
     /**
@@ -172,6 +193,10 @@ final class ImplicitIm2col {
      */
     void copyPlanes(float[] in, int input, int firstRow, int rows, float[] planes) {
         int copiedRows = rows + planeRows - maxRows;
+        if (dealsByPhases) {
+            copyByPhases(in, input, firstRow, copiedRows, planes);
+            return;
+        }
         int inPlane = g.inHeight() * g.inWidth();
         int target = 0;
         for (int channel = 0; channel < channelsPerGroup; channel++) {
@@ -184,6 +209,43 @@ final class ImplicitIm2col {
                     }
                     target += planeSize();
                 }
+            }
+        }
+    }
+
+    /**
+     * {@link #copyPlanes} for {@link #dealsByPhases}: each input row a plane row holds is copied once, with its
+     * padding, to a buffer, and {@link VectorKernels#dealByPhases} deals its columns to the row in all six
+     * planes of its row phase (plane kx takes columns {@code 4x + kx}), in whole vectors: what a row spills
+     * into the next is written over when the rows are written in order, and the last row spills into the
+     * plane's slack. Copied a plane row at a time, with a strided pass for each, ResNet-18's 64-channel 56×56
+     * layer spent 0.36 ms copying (1.1 ns a float; 3.3 at 14×14, where a plane row is four floats), a fifth of
+     * the layer.
+     */
+    private void copyByPhases(float[] in, int input, int firstRow, int copiedRows, float[] planes) {
+        int inPlane = g.inHeight() * g.inWidth();
+        int plane = planeSize();
+        int buffer = rowBufferOffset();
+        int bufferEnd = buffer + rowBufferLength();
+        // Buffer column j holds input column j - padLeft: the input's columns land in [inFrom, inTo).
+        int inFrom = Math.min(g.padLeft(), rowBufferLength());
+        int inTo = Math.min(g.padLeft() + g.inWidth(), rowBufferLength());
+        Arrays.fill(planes, buffer, buffer + inFrom, 0f);
+        Arrays.fill(planes, buffer + inTo, bufferEnd, 0f);
+        int target = 0;
+        for (int channel = 0; channel < channelsPerGroup; channel++) {
+            for (int py : phaseRows) {
+                for (int q = 0; q < copiedRows; q++) {
+                    int iy = inputRow(firstRow, q, py);
+                    if (iy < 0 || iy >= g.inHeight()) {
+                        Arrays.fill(planes, buffer + inFrom, buffer + inTo, 0f); // a padding row
+                    } else {
+                        System.arraycopy(in, input + channel * inPlane + iy * g.inWidth(), planes, buffer + inFrom,
+                                inTo - inFrom);
+                    }
+                    VectorKernels.dealByPhases(planes, buffer, gridWidth, planes, target + q * gridWidth, plane);
+                }
+                target += 6 * plane;
             }
         }
     }

@@ -1054,6 +1054,47 @@ final class VectorKernels {
     }
 
     /**
+     * {@code planes[row + kx·planeStride + x] = p[from + 4x + kx]} for {@code kx < 6} and {@code x < count}: one
+     * input row (zero-padded in {@code p}, which must hold {@code 4·count + 4} floats and up to a vector more)
+     * dealt to the rows of the six planes of Winograd F(4×4)'s windows ({@link ImplicitIm2col}). Per LANES
+     * columns it loads four vectors and takes the evens and odds of each pair, then the evens and odds of
+     * those: the four column phases (kx = 0..3) in order, as {@link #EVENS} and {@link #ODDS} gather them, one
+     * instruction each; kx = 4 and 5 are phases 0 and 1 of the four vectors one step (four floats) on. It
+     * writes whole vectors, up to a vector past {@code count} in each plane, so the caller must have room there
+     * and write it afterwards.
+     */
+    static void dealByPhases(float[] p, int from, int count, float[] planes, int row, int planeStride) {
+        for (int x = 0; x < count; x += L) {
+            int source = from + 4 * x;
+            int to = row + x;
+            FloatVector a = FloatVector.fromArray(S, p, source);
+            FloatVector b = FloatVector.fromArray(S, p, source + L);
+            FloatVector c = FloatVector.fromArray(S, p, source + 2 * L);
+            FloatVector d = FloatVector.fromArray(S, p, source + 3 * L);
+            FloatVector evensAb = a.rearrange(EVENS).blend(b.rearrange(EVENS), UPPER_HALF);
+            FloatVector oddsAb = a.rearrange(ODDS).blend(b.rearrange(ODDS), UPPER_HALF);
+            FloatVector evensCd = c.rearrange(EVENS).blend(d.rearrange(EVENS), UPPER_HALF);
+            FloatVector oddsCd = c.rearrange(ODDS).blend(d.rearrange(ODDS), UPPER_HALF);
+            evensAb.rearrange(EVENS).blend(evensCd.rearrange(EVENS), UPPER_HALF).intoArray(planes, to);
+            oddsAb.rearrange(EVENS).blend(oddsCd.rearrange(EVENS), UPPER_HALF).intoArray(planes, to + planeStride);
+            evensAb.rearrange(ODDS).blend(evensCd.rearrange(ODDS), UPPER_HALF).intoArray(planes, to + 2 * planeStride);
+            oddsAb.rearrange(ODDS).blend(oddsCd.rearrange(ODDS), UPPER_HALF).intoArray(planes, to + 3 * planeStride);
+            FloatVector nextA = FloatVector.fromArray(S, p, source + 4);
+            FloatVector nextB = FloatVector.fromArray(S, p, source + 4 + L);
+            FloatVector nextC = FloatVector.fromArray(S, p, source + 4 + 2 * L);
+            FloatVector nextD = FloatVector.fromArray(S, p, source + 4 + 3 * L);
+            FloatVector nextEvensAb = nextA.rearrange(EVENS).blend(nextB.rearrange(EVENS), UPPER_HALF);
+            FloatVector nextOddsAb = nextA.rearrange(ODDS).blend(nextB.rearrange(ODDS), UPPER_HALF);
+            FloatVector nextEvensCd = nextC.rearrange(EVENS).blend(nextD.rearrange(EVENS), UPPER_HALF);
+            FloatVector nextOddsCd = nextC.rearrange(ODDS).blend(nextD.rearrange(ODDS), UPPER_HALF);
+            nextEvensAb.rearrange(EVENS).blend(nextEvensCd.rearrange(EVENS), UPPER_HALF)
+                    .intoArray(planes, to + 4 * planeStride);
+            nextOddsAb.rearrange(EVENS).blend(nextOddsCd.rearrange(EVENS), UPPER_HALF)
+                    .intoArray(planes, to + 5 * planeStride);
+        }
+    }
+
+    /**
      * {@code x[i] = min(max(x[i], low), high)} over {@code [from, to)}: relu, relu6. A last partial vector
      * moves back and clamps some values twice, which changes nothing. NaN stays NaN.
      */
