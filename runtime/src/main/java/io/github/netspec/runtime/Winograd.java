@@ -370,7 +370,7 @@ final class Winograd {
         int outWidth = g.outWidth();
         int dh = g.dilationHeight();
         int dw = g.dilationWidth();
-        if (Simd.VECTOR && dh == 1 && dw == 1) {
+        if (Simd.VECTOR) {
             scatterRows(y, yOffset, yStride, phase, firstRow, from, count, out, plane);
             return;
         }
@@ -394,17 +394,20 @@ final class Winograd {
     }
 
     /**
-     * {@link #scatter} without dilation on the Vector API path, an output row of the tiles at a time: their m
-     * runs of that row's outputs are zipped into one line ({@link VectorKernels#interleave} or {@link
-     * VectorKernels#interleave4}, {@link VectorKernels#LANES} tiles a step, through the chunk's last panel),
-     * and each tile row's piece of the line is copied to its place in the output, less the columns past its
-     * right edge. Zipping straight into the output would need whole vectors of tiles inside one tile row:
-     * F(4×4) at 28×28 has seven tiles a row, and F(2×2) at 7×7 four.
+     * {@link #scatter} on the Vector API path, an output row of the tiles at a time: their m runs of that row's
+     * outputs are zipped into one line ({@link VectorKernels#interleave} or {@link VectorKernels#interleave4},
+     * {@link VectorKernels#LANES} tiles a step, through the chunk's last panel), and each tile row's piece of
+     * the line goes to its place in the output, less the columns past its right edge: in one copy, or with
+     * dilation d to every d-th column. Zipping straight into the output would need whole vectors of tiles
+     * inside one tile row: F(4×4) at 28×28 has seven tiles a row, and F(2×2) at 7×7 four.
      */
     private void scatterRows(float[] y, int yOffset, int yStride, Phase phase, int firstRow, int from, int count,
                              float[] out, int plane) {
-        int outHeight = g.outHeight();
         int outWidth = g.outWidth();
+        int dh = g.dilationHeight();
+        int dw = g.dilationWidth();
+        int phaseHeight = outputsInPhase(g.outHeight(), phase.rowPhase, dh);
+        int phaseWidth = outputsInPhase(outWidth, phase.columnPhase, dw);
         int lanes = VectorKernels.LANES;
         for (int r = 0; r < tileSide; r++) {
             int first = yOffset + tileSide * r * yStride;
@@ -419,11 +422,19 @@ final class Winograd {
                 int ty = firstRow + (from + at) / phase.tilesWide;
                 int tx0 = (from + at) % phase.tilesWide;
                 int run = Math.min(phase.tilesWide - tx0, count - at);
-                int row = tileSide * ty + r;
-                if (row < outHeight) {
+                int row = tileSide * ty + r; // of the phase
+                if (row < phaseHeight) {
                     int column = tileSide * tx0;
-                    System.arraycopy(y, lineOffset + tileSide * at, out, plane + row * outWidth + column,
-                            Math.min(tileSide * run, outWidth - column));
+                    int outputs = Math.min(tileSide * run, phaseWidth - column);
+                    int line = lineOffset + tileSide * at;
+                    int to = plane + (phase.rowPhase + dh * row) * outWidth + phase.columnPhase + dw * column;
+                    if (dw == 1) {
+                        System.arraycopy(y, line, out, to, outputs);
+                    } else {
+                        for (int k = 0; k < outputs; k++) {
+                            out[to + dw * k] = y[line + k];
+                        }
+                    }
                 }
                 at += run;
             }
