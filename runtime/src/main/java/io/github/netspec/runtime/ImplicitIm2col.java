@@ -65,7 +65,8 @@ final class ImplicitIm2col {
     private final boolean copiesInOnePiece;
     /**
      * On the Vector API, a plane per column of a 6-wide kernel at column stride 4 times its dilation (Winograd
-     * F(4×4)'s windows): {@link #copyByPhases} deals each input row to all six planes at once.
+     * F(4×4)'s windows, or such a convolution's own im2col): {@link #copyByPhases} deals each input row to all
+     * six planes at once.
      */
     private final boolean dealsByPhases;
 
@@ -221,7 +222,7 @@ final class ImplicitIm2col {
      * into the next is written over when the rows are written in order, and the last row spills into the
      * plane's slack. Copied a plane row at a time, with a strided pass for each, ResNet-18's 64-channel 56×56
      * layer spent 0.36 ms copying (1.1 ns a float; 3.3 at 14×14, where a plane row is four floats), a fifth of
-     * the layer.
+     * the layer; dealt, 0.18 ms (0.11 and 0.14 ms at 28×28 and 14×14, against 0.34 and 0.40).
      */
     private void copyByPhases(float[] in, int input, int firstRow, int copiedRows, float[] planes) {
         int inPlane = g.inHeight() * g.inWidth();

@@ -1018,8 +1018,8 @@ final class VectorKernels {
      * {@code to[toOffset + i] = from[fromOffset + i·stride]} for {@code i < count}, at stride 1, 2 or 4: one row
      * of a phase plane ({@link ImplicitIm2col}). Stride 2 takes the evens of two vectors, as {@link #max2x2Step}
      * does; a scalar loop took about a nanosecond a float, most of a stride-2 depthwise layer's time. Stride 4
-     * (the planes of F(4×4) Winograd's windows) takes each vector's every fourth lane into its quarter of the
-     * result: the scalar loop was a fifth of ResNet-18's 56×56 layers there. It may
+     * (a convolution at stride 4, as AlexNet's first) takes each vector's every fourth lane into its quarter of
+     * the result. It may
      * write up to a vector past {@code toOffset + count}, so the caller must have room there and write it
      * afterwards. Reads may pass the run's end, but where a vector would pass {@code from}'s end it goes a
      * float at a time.

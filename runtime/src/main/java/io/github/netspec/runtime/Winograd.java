@@ -281,11 +281,6 @@ final class Winograd {
         return phases[0].tilesWide;
     }
 
-    /** Outputs per tile side, m. */
-    int tileSide() {
-        return tileSide;
-    }
-
     /**
      * The planes, the transformed input of a chunk, the products of one weight panel, its outputs, F(4×4)'s
      * halfway sums (a vector is half an NR-wide panel) and a line of zipped outputs.

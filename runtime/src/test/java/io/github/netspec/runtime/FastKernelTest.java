@@ -93,6 +93,10 @@ class FastKernelTest {
                 // ... and at stride 2, from the stride-1 sums: MobileNet's even sides, and dilation 2 on odd ones
                 conv(8, 14, 14, 8, 3, 2, 1, 1, 8),
                 conv(4, 13, 12, 4, 3, 2, 2, 2, 4),
+                // stride 4, depth 75: a plane per kernel column, every fourth input column of each row
+                conv(3, 35, 37, 8, 5, 4, 2, 1, 1),
+                // a 6x6 kernel at stride 4, depth 108: its planes are dealt an input row at a time, as Winograd's
+                conv(3, 30, 30, 8, 6, 4, 1, 1, 1),
                 // depthwise on a plane too large for one block of planes: two blocks of rows
                 conv(2, 260, 260, 2, 3, 1, 1, 1, 2),
                 // no padding, depth 144: phase planes as wide as the input rows, copied in one piece
