@@ -320,8 +320,7 @@ public final class Golden {
         team.forward(c2, input, inputOffset, arena, 0, batch, scratch);
 
         // p2: maxpool(4) -> [4, 3, 3]
-        Pooling.max(P2, arena, 0, arena, 648 * batch, batch);
-        Activation.RELU6.apply(arena, 648 * batch, 648 * batch + batch * 36, 0.0f);
+        Pooling.max(P2, arena, 0, arena, 648 * batch, batch, Activation.RELU6, 0.0f);
 
         // sep: separable(8, 3, stride=4, padding=same, activation=leaky_relu) -> [8, 3, 3]
         team.forward(sepDepthwise, input, inputOffset, arena, 0, batch, scratch);

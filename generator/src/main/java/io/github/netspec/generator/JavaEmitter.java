@@ -505,6 +505,13 @@ public final class JavaEmitter {
                             at(upsample.in()), at(upsample.out()))
                     .build();
         }
+        if (step instanceof Plan.PoolStep pool && pool.activation() != Activation.NONE) {
+            return CodeBlock.builder()
+                    .addStatement("$T.max($N, $L, $L, batch, $T.$L, $Lf)", Pooling.class, pool.geometryName(),
+                            at(pool.in()), at(pool.out()), RUNTIME_ACTIVATION, pool.activation().name(),
+                            Float.toString((float) pool.alpha()))
+                    .build();
+        }
         if (step instanceof Plan.PoolStep pool) {
             return CodeBlock.builder()
                     .addStatement("$T.$L($N, $L, $L, batch)", Pooling.class, pool.max() ? "max" : "average",

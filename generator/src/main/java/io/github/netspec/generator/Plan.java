@@ -89,8 +89,12 @@ public record Plan(CheckedNetwork network, List<Step> steps, Buffer input, Buffe
                             WeightTensor bias, Activation activation, double alpha, Buffer in, Buffer out)
             implements SingleInputStep {}
 
-    public record PoolStep(List<Node> nodes, String geometryName, PoolGeometry geometry, boolean max, Buffer in,
-                           Buffer out) implements SingleInputStep {}
+    /**
+     * A pooling; a max pooling may also apply {@code activation}, one that never decreases moved past it from
+     * the convolution before (the runtime activates each plane as it is pooled).
+     */
+    public record PoolStep(List<Node> nodes, String geometryName, PoolGeometry geometry, boolean max,
+                           Activation activation, double alpha, Buffer in, Buffer out) implements SingleInputStep {}
 
     public record GlobalPoolStep(List<Node> nodes, boolean max, int channels, int spatial, Buffer in, Buffer out)
             implements SingleInputStep {}

@@ -116,13 +116,9 @@ public final class Planner {
                     height(pool.kernel(), 1), last(pool.kernel()),
                     height(pool.stride(), 1), last(pool.stride()),
                     height(pool.padding(), 0), last(pool.padding()));
-            Buffer out = newBuffer(node);
-            steps.add(new Plan.PoolStep(List.of(node), constant(node.name()), geometry, pool.max(), in, out));
-            SunkActivation sunk = sunkActivations.get(node.id());
-            if (sunk != null) {
-                steps.add(new Plan.ActivationStep(List.of(node), sunk.activation(), sunk.alpha(),
-                        node.shape().channels(), (int) node.shape().spatialSize(), out, out));
-            }
+            SunkActivation sunk = sunkActivations.getOrDefault(node.id(), new SunkActivation(Activation.NONE, 0.0));
+            steps.add(new Plan.PoolStep(List.of(node), constant(node.name()), geometry, pool.max(), sunk.activation(),
+                    sunk.alpha(), in, newBuffer(node)));
         } else if (op instanceof LayerOp.GlobalPool global) {
             steps.add(new Plan.GlobalPoolStep(List.of(node), global.max(), inShape.channels(),
                     (int) inShape.spatialSize(), in, newBuffer(node)));

@@ -955,8 +955,9 @@ final class VectorKernels {
 
     /**
      * {@code maxpool(2)} over one plane: output row r, {@code outWidth} wide from {@code out[outPlane]}, is the
-     * largest of each 2×2 window of input rows 2r and 2r + 1, {@code inWidth} wide from {@code in[plane]}; a
-     * vector of outputs per step. A row's last partial step moves back to end at the row's end, redoing some
+     * largest of each 2×2 window of input rows 2r and 2r + 1, {@code inWidth} wide from {@code in[plane]},
+     * clamped to {@code [low, high]} (relu or relu6 moved past the pooling, or no bounds); a vector of outputs
+     * per step. A row's last partial step moves back to end at the row's end, redoing some
      * outputs: a 14-wide row is two steps, not one and six scalar tails. Like {@link Math#max}, a vector's max
      * returns NaN if either value is NaN, as PyTorch's max pooling does. The rows loop here, not in the caller,
      * and a row of one or two steps has no loop of its own: MnistNet's 32×28×28 pooling (448 rows of two steps)
@@ -964,7 +965,8 @@ final class VectorKernels {
      * written (fastest of a 10 s run on one core, Zen 3); VggLike's 256×32×32 took 45.9 µs, now 37.7, and its
      * 128×64×64 (four steps a row) 81 both ways.
      */
-    static void max2x2Plane(float[] in, int plane, int inWidth, float[] out, int outPlane, int outWidth, int rows) {
+    static void max2x2Plane(float[] in, int plane, int inWidth, float[] out, int outPlane, int outWidth, int rows,
+                            float low, float high) {
         int last = outWidth - L;
         for (int r = 0; r < rows; r++) {
             int top = plane + 2 * r * inWidth;
@@ -973,35 +975,37 @@ final class VectorKernels {
             if (last < 0) {
                 for (int ox = 0; ox < outWidth; ox++) {
                     int x = 2 * ox;
-                    out[outRow + ox] = Math.max(Math.max(in[top + x], in[bottom + x]),
+                    float largest = Math.max(Math.max(in[top + x], in[bottom + x]),
                             Math.max(in[top + x + 1], in[bottom + x + 1]));
+                    out[outRow + ox] = Math.min(Math.max(largest, low), high);
                 }
                 continue;
             }
             if (last <= L) {
-                max2x2Step(in, top, bottom, out, outRow, 0);
+                max2x2Step(in, top, bottom, out, outRow, 0, low, high);
                 if (last > 0) {
-                    max2x2Step(in, top, bottom, out, outRow + last, 2 * last);
+                    max2x2Step(in, top, bottom, out, outRow + last, 2 * last, low, high);
                 }
                 continue;
             }
             for (int ox = 0; ox < outWidth; ox += L) {
                 ox = Math.min(ox, last);
-                max2x2Step(in, top, bottom, out, outRow + ox, 2 * ox);
+                max2x2Step(in, top, bottom, out, outRow + ox, 2 * ox, low, high);
             }
         }
     }
 
     /**
      * LANES outputs of a 2×2 max pooling row, to {@code out[at ..]}, from columns {@code [x, x + 2·LANES)} of
-     * both input rows.
+     * both input rows, clamped to {@code [low, high]}.
      */
-    private static void max2x2Step(float[] in, int top, int bottom, float[] out, int at, int x) {
-        FloatVector low = FloatVector.fromArray(S, in, top + x).max(FloatVector.fromArray(S, in, bottom + x));
-        FloatVector high = FloatVector.fromArray(S, in, top + x + L).max(FloatVector.fromArray(S, in, bottom + x + L));
-        FloatVector evens = low.rearrange(EVENS).blend(high.rearrange(EVENS), UPPER_HALF);
-        FloatVector odds = low.rearrange(ODDS).blend(high.rearrange(ODDS), UPPER_HALF);
-        evens.max(odds).intoArray(out, at);
+    private static void max2x2Step(float[] in, int top, int bottom, float[] out, int at, int x, float low,
+                                   float high) {
+        FloatVector left = FloatVector.fromArray(S, in, top + x).max(FloatVector.fromArray(S, in, bottom + x));
+        FloatVector right = FloatVector.fromArray(S, in, top + x + L).max(FloatVector.fromArray(S, in, bottom + x + L));
+        FloatVector evens = left.rearrange(EVENS).blend(right.rearrange(EVENS), UPPER_HALF);
+        FloatVector odds = left.rearrange(ODDS).blend(right.rearrange(ODDS), UPPER_HALF);
+        evens.max(odds).max(low).min(high).intoArray(out, at);
     }
 
     /**

@@ -322,6 +322,34 @@ class FastKernelTest {
     }
 
     @Test
+    void maxPoolingWithAnActivationIsThePoolingThenTheActivation() {
+        // relu and relu6 clamp as the 2x2 kernel stores; the others run over each pooled plane. Both geometries,
+        // rows narrower and wider than a vector, NaN and values past the clamps, two samples.
+        Random random = new Random(17);
+        for (Activation activation : List.of(Activation.RELU, Activation.RELU6, Activation.SIGMOID,
+                Activation.LEAKY_RELU)) {
+            for (int width = 3; width <= 37; width += 2) {
+                for (PoolGeometry g : List.of(new PoolGeometry(3, 6, width, 3, width / 2, 2, 2, 2, 2, 0, 0),
+                        new PoolGeometry(3, 6, width, 3, (width - 1) / 2 + 1, 3, 3, 2, 2, 1, 1))) {
+                    float[] in = randoms(random, 2 + 2 * g.inSize());
+                    for (int i = 2; i < in.length; i++) {
+                        in[i] *= 20f;
+                    }
+                    in[2 + random.nextInt(2 * g.inSize())] = Float.NaN;
+                    float[] expected = new float[2 * g.outSize()];
+                    Pooling.max(g, in, 2, expected, 0, 2);
+                    activation.apply(expected, 0, expected.length, 0.1f);
+                    float[] out = new float[1 + 2 * g.outSize()];
+                    Pooling.max(g, in, 2, out, 1, 2, activation, 0.1f);
+                    assertEquals(Arrays.toString(expected), Arrays.toString(Arrays.copyOfRange(out, 1, out.length)),
+                            activation + " after " + g.kernelHeight() + "x" + g.kernelWidth() + " pooling, width "
+                                    + width);
+                }
+            }
+        }
+    }
+
+    @Test
     void maxpool3Stride2OfEveryRowWidthIsTheLargestOfEachWindow() {
         // ResNet's stem pooling (3x3, stride 2, padding 1) on rows narrower and wider than a vector of outputs,
         // with a NaN that must win wherever it falls in a window.
