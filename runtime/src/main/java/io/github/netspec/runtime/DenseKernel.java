@@ -202,8 +202,8 @@ public final class DenseKernel implements TaskKernel {
      * group of three with one repeated; a last two take four outputs at a time
      * ({@link VectorKernels#dots4x2}), a last one four ({@link VectorKernels#dots4x1}). The last
      * {@code depth mod L} inputs are added a float at a time after the lanes. Splitting the depth into blocks
-     * that stay in L1 made MnistNet's layer slower (at batch 8, 22.0 µs in blocks of 256 inputs, 17.2 in one)
-     * and a 65536-input one no faster.
+     * that stay in L1 made MnistNet's layer slower (at batch 8 in a trial build, 22.0 µs in blocks of 256
+     * inputs, 17.2 in one) and a 65536-input one no faster.
      */
     private void dotProducts(float[] in, int input, int samples, int fromCol, int toCol, float[] out, int output,
                              float[] scratch) {
@@ -267,9 +267,12 @@ public final class DenseKernel implements TaskKernel {
         return chains[at];
     }
 
-    /** A narrow layer's outputs rounded up to a group of eight: the chains each sample keeps in the scratch. */
+    /**
+     * A narrow layer's outputs rounded up to a group of four, the most a kernel takes at once (repeating the
+     * last row): the chains each sample keeps in the scratch.
+     */
     private int narrowOutputs() {
-        return Gemm.roundUp(outFeatures, 8);
+        return Gemm.roundUp(outFeatures, 4);
     }
 
     /**
