@@ -3,7 +3,6 @@ package io.github.netspec.runtime;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -549,8 +548,8 @@ final class VectorKernels {
      * and {@code w[secondRow ..]}, samples {@code x[x0 ..]} to {@code x[x3 ..]}, each at offset k. Sample j's
      * chains for the first output are the vector at {@code sums[chains + j·step]}, for the second the vector
      * after it. Six loads feed eight FMAs, where the dot products this replaced, in pairs of samples sharing
-     * the weight loads, took twelve: at batch 8, MnistNet's 6272×10 layer took 30.3 µs that way and 18.8–21.0
-     * this way (fastest of 20000 calls, one core, Zen 3).
+     * the weight loads, took twelve: at batch 8, MnistNet's 6272×10 layer took 30.2–31.4 µs that way and
+     * 18.1–21.0 this way (fastest of 20000 calls, four processes each, one core, Zen 3).
      */
     static void dots2x4(float[] w, int firstRow, int secondRow, float[] x, int x0, int x1, int x2, int x3,
                         int depth, float[] sums, int chains, int step) {
@@ -637,7 +636,7 @@ final class VectorKernels {
 
     /**
      * Four outputs of one sample, as {@link #dots4x2}. Four chains do not hide the FMA latency, but at batch 1
-     * the weights stream from L2 or memory, one load each: MnistNet's layer took 3.8–4.4 µs this way, 5.1–5.5
+     * the weights stream from L2 or memory, one load each: MnistNet's layer took 3.7–4.4 µs this way, 5.1–5.5
      * as groups of eight outputs (nine loads to eight FMAs, eight chains) and 4.8–4.9 as before.
      */
     static void dots4x1(float[] w, int firstRow, int rowStep, int rows, float[] x, int sample, int depth,
