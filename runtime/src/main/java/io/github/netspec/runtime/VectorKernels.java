@@ -1123,37 +1123,19 @@ final class VectorKernels {
      * and write it afterwards.
      */
     static void dealByPhases(float[] p, int from, int count, float[] planes, int row, int planeStride) {
-        dealFourPhases(p, from, count, planes, row, planeStride);
-        dealTwoPhases(p, from + 4, count, planes, row + 4 * planeStride, planeStride);
-    }
-
-    /** {@link #dealByPhases} for kx < 4: the four column phases of four vectors. */
-    private static void dealFourPhases(float[] p, int from, int count, float[] planes, int row, int planeStride) {
-        for (int x = 0; x < count; x += L) {
-            int source = from + 4 * x;
-            int to = row + x;
-            FloatVector a = FloatVector.fromArray(S, p, source);
-            FloatVector b = FloatVector.fromArray(S, p, source + L);
-            FloatVector c = FloatVector.fromArray(S, p, source + 2 * L);
-            FloatVector d = FloatVector.fromArray(S, p, source + 3 * L);
-            FloatVector evensAb = a.rearrange(EVENS).blend(b.rearrange(EVENS), UPPER_HALF);
-            FloatVector oddsAb = a.rearrange(ODDS).blend(b.rearrange(ODDS), UPPER_HALF);
-            FloatVector evensCd = c.rearrange(EVENS).blend(d.rearrange(EVENS), UPPER_HALF);
-            FloatVector oddsCd = c.rearrange(ODDS).blend(d.rearrange(ODDS), UPPER_HALF);
-            evensAb.rearrange(EVENS).blend(evensCd.rearrange(EVENS), UPPER_HALF).intoArray(planes, to);
-            oddsAb.rearrange(EVENS).blend(oddsCd.rearrange(EVENS), UPPER_HALF).intoArray(planes, to + planeStride);
-            evensAb.rearrange(ODDS).blend(evensCd.rearrange(ODDS), UPPER_HALF).intoArray(planes, to + 2 * planeStride);
-            oddsAb.rearrange(ODDS).blend(oddsCd.rearrange(ODDS), UPPER_HALF).intoArray(planes, to + 3 * planeStride);
-        }
+        dealPhases(p, from, count, planes, row, planeStride, 4);
+        dealPhases(p, from + 4, count, planes, row + 4 * planeStride, planeStride, 2);
     }
 
     /**
-     * {@link #dealByPhases} for kx = 4 and 5, with {@code from} and {@code row} at kx = 4: phases 0 and 1 of
-     * four vectors. A loop of its own: with both in one loop, C2 left the last two stores to the Vector API's
-     * allocating fallback in 4 JVMs of 8 (JFR: 2 to 54 of 500–640 steady-state samples of Seed000Convs at batch
-     * 1, a minute apart), and as two loops in none of 11.
+     * {@link #dealByPhases} for {@code phases} (4 or 2) planes from the one {@code from} and {@code row} are
+     * at: the evens of the evens, the evens of the odds, then for four the odds of each. The six planes take
+     * two calls, four from kx = 0 and two from kx = 4: with both in one loop, C2 left the loop's last two
+     * stores to the Vector API's allocating fallback in 4 JVMs of 8 (JFR: 2 to 54 of 500–640 steady-state
+     * samples of Seed000Convs at batch 1, a minute apart), and as two loops in none of 11.
      */
-    private static void dealTwoPhases(float[] p, int from, int count, float[] planes, int row, int planeStride) {
+    private static void dealPhases(float[] p, int from, int count, float[] planes, int row, int planeStride,
+                                   int phases) {
         for (int x = 0; x < count; x += L) {
             int source = from + 4 * x;
             int to = row + x;
@@ -1167,6 +1149,12 @@ final class VectorKernels {
             FloatVector oddsCd = c.rearrange(ODDS).blend(d.rearrange(ODDS), UPPER_HALF);
             evensAb.rearrange(EVENS).blend(evensCd.rearrange(EVENS), UPPER_HALF).intoArray(planes, to);
             oddsAb.rearrange(EVENS).blend(oddsCd.rearrange(EVENS), UPPER_HALF).intoArray(planes, to + planeStride);
+            if (phases == 4) {
+                evensAb.rearrange(ODDS).blend(evensCd.rearrange(ODDS), UPPER_HALF)
+                        .intoArray(planes, to + 2 * planeStride);
+                oddsAb.rearrange(ODDS).blend(oddsCd.rearrange(ODDS), UPPER_HALF)
+                        .intoArray(planes, to + 3 * planeStride);
+            }
         }
     }
 
