@@ -1132,7 +1132,7 @@ final class VectorKernels {
      * at: the evens of the evens, the evens of the odds, then for four the odds of each. The six planes take
      * two calls, four from kx = 0 and two from kx = 4: with both in one loop, C2 left the loop's last two
      * stores to the Vector API's allocating fallback in 5 JVMs of 8 (JFR: 1 to 54 of 500–640 steady-state
-     * samples of Seed000Convs at batch 1, a minute apart), and as two loops in none of 17.
+     * samples of Seed000Convs at batch 1, a minute apart), and as two loops in none of 14.
      */
     private static void dealPhases(float[] p, int from, int count, float[] planes, int row, int planeStride,
                                    int phases) {
