@@ -200,7 +200,7 @@ public final class DenseKernel implements TaskKernel {
      * Outputs {@code [fromCol, toCol)} of a narrow layer, for {@code samples} samples from {@code in[input]}:
      * every group of four samples takes two outputs at a time ({@link VectorKernels#dots2x4}), as does a last
      * group of three with one repeated; a last two take four outputs at a time
-     * ({@link VectorKernels#dots4x2}), a last one four ({@link VectorKernels#dots4x1}). The last
+     * ({@link VectorKernels#dots4x2}), a last one four ({@link VectorKernels#dots4x1}, which loops over them). The last
      * {@code depth mod L} inputs are added a float at a time after the lanes. Splitting the depth into blocks
      * that stay in L1 made MnistNet's layer slower (at batch 8 in a trial build, 22.0 µs in blocks of 256
      * inputs, 17.2 in one) and a 65536-input one no faster.
@@ -234,10 +234,8 @@ public final class DenseKernel implements TaskKernel {
                         rest, rest + inFeatures, vectorDepth, scratch, chains + o * lanes, sampleChains);
             }
         } else if (left == 1) {
-            for (int o = 0; o < outputs; o += 4) {
-                VectorKernels.dots4x1(panels, (fromCol + o) * inFeatures, inFeatures, Math.min(4, outputs - o), in,
-                        rest, vectorDepth, scratch, chains + o * lanes);
-            }
+            VectorKernels.dots4x1(panels, fromCol * inFeatures, inFeatures, outputs, in, rest, vectorDepth, scratch,
+                    chains);
         }
         for (int s = 0; s < samples; s++) {
             int x = input + s * inFeatures;

@@ -635,30 +635,58 @@ final class VectorKernels {
     }
 
     /**
-     * Four outputs of one sample, as {@link #dots4x2}. Four chains do not hide the FMA latency, but at batch 1
-     * the weights stream from L2 or memory, one load each: MnistNet's layer took 3.7–4.4 µs this way, 5.1–5.5
-     * as groups of eight outputs (nine loads to eight FMAs, eight chains) and 4.8–4.9 as before.
+     * Every output of one sample, four at a time, as {@link #dots4x2}: {@code outputs} weight rows from
+     * {@code w[firstRow]}, {@code rowStep} apart, the last group repeating its last row as needed; output r's
+     * chains go to the vector at {@code sums[chains + r·L]}, a repeated row's to the caller's room after the
+     * real ones. Four chains do not hide the FMA latency, but at batch 1 the weights stream from L2 or memory,
+     * one load each: MnistNet's layer took 4.3 µs this way, 5.1–5.5 as groups of eight outputs (nine loads to
+     * eight FMAs, eight chains) and 4.8–4.9 with the dot products before. The loop over the groups is in here,
+     * not in the caller, and the loop over k takes two steps at a time, so that the method is too large for C2
+     * to inline (over FreqInlineSize, 325 bytecodes; it is 551) and is compiled on its own. At 274 bytecodes,
+     * called once per group, AllocationTest once found InceptionBlock allocating 11.9 KB per call on two
+     * threads, where each thread runs its 24→10 layer a sample at a time here: the allocating fallback an
+     * inlined kernel can end in (see the note above {@link #winogradInput}). It did not recur in 20 more JVMs
+     * (12 of that network alone, 8 of the whole test), so this cause is likely, not shown. A group a call, the
+     * layer took 3.7–4.2 µs.
      */
-    static void dots4x1(float[] w, int firstRow, int rowStep, int rows, float[] x, int sample, int depth,
+    static void dots4x1(float[] w, int firstRow, int rowStep, int outputs, float[] x, int sample, int depth,
                         float[] sums, int chains) {
-        int r1 = firstRow + Math.min(1, rows - 1) * rowStep;
-        int r2 = firstRow + Math.min(2, rows - 1) * rowStep;
-        int r3 = firstRow + Math.min(3, rows - 1) * rowStep;
-        FloatVector s0 = FloatVector.fromArray(S, sums, chains);
-        FloatVector s1 = FloatVector.fromArray(S, sums, chains + L);
-        FloatVector s2 = FloatVector.fromArray(S, sums, chains + 2 * L);
-        FloatVector s3 = FloatVector.fromArray(S, sums, chains + 3 * L);
-        for (int k = 0; k < depth; k += L) {
-            FloatVector xk = FloatVector.fromArray(S, x, sample + k);
-            s0 = FloatVector.fromArray(S, w, firstRow + k).fma(xk, s0);
-            s1 = FloatVector.fromArray(S, w, r1 + k).fma(xk, s1);
-            s2 = FloatVector.fromArray(S, w, r2 + k).fma(xk, s2);
-            s3 = FloatVector.fromArray(S, w, r3 + k).fma(xk, s3);
+        for (int o = 0; o < outputs; o += 4) {
+            int last = Math.min(3, outputs - o - 1);
+            int r0 = firstRow + o * rowStep;
+            int r1 = r0 + Math.min(1, last) * rowStep;
+            int r2 = r0 + Math.min(2, last) * rowStep;
+            int r3 = r0 + last * rowStep;
+            int at = chains + o * L;
+            FloatVector s0 = FloatVector.fromArray(S, sums, at);
+            FloatVector s1 = FloatVector.fromArray(S, sums, at + L);
+            FloatVector s2 = FloatVector.fromArray(S, sums, at + 2 * L);
+            FloatVector s3 = FloatVector.fromArray(S, sums, at + 3 * L);
+            int k = 0;
+            for (; k + 2 * L <= depth; k += 2 * L) {
+                FloatVector xk = FloatVector.fromArray(S, x, sample + k);
+                FloatVector xl = FloatVector.fromArray(S, x, sample + k + L);
+                s0 = FloatVector.fromArray(S, w, r0 + k).fma(xk, s0);
+                s1 = FloatVector.fromArray(S, w, r1 + k).fma(xk, s1);
+                s2 = FloatVector.fromArray(S, w, r2 + k).fma(xk, s2);
+                s3 = FloatVector.fromArray(S, w, r3 + k).fma(xk, s3);
+                s0 = FloatVector.fromArray(S, w, r0 + k + L).fma(xl, s0);
+                s1 = FloatVector.fromArray(S, w, r1 + k + L).fma(xl, s1);
+                s2 = FloatVector.fromArray(S, w, r2 + k + L).fma(xl, s2);
+                s3 = FloatVector.fromArray(S, w, r3 + k + L).fma(xl, s3);
+            }
+            if (k < depth) {
+                FloatVector xk = FloatVector.fromArray(S, x, sample + k);
+                s0 = FloatVector.fromArray(S, w, r0 + k).fma(xk, s0);
+                s1 = FloatVector.fromArray(S, w, r1 + k).fma(xk, s1);
+                s2 = FloatVector.fromArray(S, w, r2 + k).fma(xk, s2);
+                s3 = FloatVector.fromArray(S, w, r3 + k).fma(xk, s3);
+            }
+            s0.intoArray(sums, at);
+            s1.intoArray(sums, at + L);
+            s2.intoArray(sums, at + 2 * L);
+            s3.intoArray(sums, at + 3 * L);
         }
-        s0.intoArray(sums, chains);
-        s1.intoArray(sums, chains + L);
-        s2.intoArray(sums, chains + 2 * L);
-        s3.intoArray(sums, chains + 3 * L);
     }
 
     /*
