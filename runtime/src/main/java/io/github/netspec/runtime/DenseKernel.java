@@ -10,8 +10,7 @@ import java.util.Arrays;
  *
  * <p>A narrow layer (fewer than two tiles of outputs, a classifier's head) keeps PyTorch's {@code [out][in]}
  * on the Vector API path instead, and computes each output as a dot product: padded to a whole tile of 16
- * columns, MnistNet's 6272×10 layer read 60% more weights than it has. Each product is summed lane by lane
- * and the lanes added up after, so a sample's bits do not depend on its batch.
+ * columns, MnistNet's 6272×10 layer read 60% more weights than it has.
  *
  * <p>A task is a group of samples: up to {@link #TILES_PER_PASS} tiles of MR on the Vector API path, which read
  * each block of weights once for all of them, up to MR on the scalar path. For a team of threads, the outputs
@@ -102,9 +101,6 @@ public final class DenseKernel implements TaskKernel {
      */
     @Override
     public int scratchSize() {
-        if (isNarrow(outFeatures)) {
-            return Gemm.roundUp(samplesPerTask(), 4) * narrowOutputs() * VectorKernels.LANES;
-        }
         return Simd.VECTOR ? TILES_PER_PASS * Gemm.MR * (blockDepth + stride) : inFeatures * Gemm.MR + Gemm.MR * stride;
     }
 
@@ -175,8 +171,7 @@ public final class DenseKernel implements TaskKernel {
                          int outOffset, Scratch scratch) {
         int input = inOffset + first * inFeatures;
         if (isNarrow(outFeatures)) {
-            dotProducts(in, input, samples, fromCol, Math.min(toCol, outFeatures), out, outOffset + first * outFeatures,
-                    scratch.floats);
+            dotProducts(in, input, samples, fromCol, Math.min(toCol, outFeatures), out, outOffset + first * outFeatures);
             return;
         }
         if (Simd.VECTOR) {
@@ -198,79 +193,29 @@ public final class DenseKernel implements TaskKernel {
 
     /**
      * Outputs {@code [fromCol, toCol)} of a narrow layer, for {@code samples} samples from {@code in[input]}:
-     * every group of four samples takes two outputs at a time ({@link VectorKernels#dots2x4}), as does a last
-     * group of three with one repeated; a last two take four outputs at a time
-     * ({@link VectorKernels#dots4x2}), a last one four ({@link VectorKernels#dots4x1}, which loops over them). The last
-     * {@code depth mod L} inputs are added a float at a time after the lanes. Splitting the depth into blocks
-     * that stay in L1 made MnistNet's layer slower (at batch 8 in a trial build, 22.0 µs in blocks of 256
-     * inputs, 17.2 in one) and a 65536-input one no faster.
+     * two samples to a pass over the weights, any last one alone.
      */
-    private void dotProducts(float[] in, int input, int samples, int fromCol, int toCol, float[] out, int output,
-                             float[] scratch) {
-        int lanes = VectorKernels.LANES;
-        int outputs = toCol - fromCol;
-        int sampleChains = narrowOutputs() * lanes;
-        int vectorDepth = inFeatures - inFeatures % lanes;
-        int quads = samples - samples % 4;
-        int left = samples - quads;
-        int groups = left == 3 ? samples : quads;
-        Arrays.fill(scratch, 0, Gemm.roundUp(samples, 4) * sampleChains, 0f);
-        for (int s = 0; s < groups; s += 4) {
-            int x0 = input + s * inFeatures;
-            int last = Math.min(3, samples - s - 1) * inFeatures;
-            for (int o = 0; o < outputs; o += 2) {
-                int firstRow = (fromCol + o) * inFeatures;
-                int secondRow = o + 1 < outputs ? firstRow + inFeatures : firstRow;
-                VectorKernels.dots2x4(panels, firstRow, secondRow, in, x0, x0 + Math.min(inFeatures, last),
-                        x0 + Math.min(2 * inFeatures, last), x0 + last, vectorDepth, scratch,
-                        s * sampleChains + o * lanes, sampleChains);
+    private void dotProducts(float[] in, int input, int samples, int fromCol, int toCol, float[] out, int output) {
+        int s = 0;
+        for (; s + 2 <= samples; s += 2) {
+            int row = output + s * outFeatures;
+            int next = row + outFeatures;
+            for (int o = fromCol; o < toCol; o++) {
+                VectorKernels.dotPair(panels, o * inFeatures, in, input + s * inFeatures, input + (s + 1) * inFeatures,
+                        inFeatures, out, row + o, next + o);
+                out[row + o] += bias[o];
+                out[next + o] += bias[o];
             }
+            activation.apply(out, row + fromCol, row + toCol, alpha);
+            activation.apply(out, next + fromCol, next + toCol, alpha);
         }
-        int rest = input + quads * inFeatures;
-        int chains = quads * sampleChains;
-        if (left == 2) {
-            for (int o = 0; o < outputs; o += 4) {
-                VectorKernels.dots4x2(panels, (fromCol + o) * inFeatures, inFeatures, Math.min(4, outputs - o), in,
-                        rest, rest + inFeatures, vectorDepth, scratch, chains + o * lanes, sampleChains);
-            }
-        } else if (left == 1) {
-            VectorKernels.dots4x1(panels, fromCol * inFeatures, inFeatures, outputs, in, rest, vectorDepth, scratch,
-                    chains);
-        }
-        for (int s = 0; s < samples; s++) {
-            int x = input + s * inFeatures;
+        for (; s < samples; s++) {
             int row = output + s * outFeatures;
             for (int o = fromCol; o < toCol; o++) {
-                float sum = laneSum(scratch, s * sampleChains + (o - fromCol) * lanes);
-                for (int k = vectorDepth; k < inFeatures; k++) {
-                    sum += panels[o * inFeatures + k] * in[x + k];
-                }
-                out[row + o] = sum + bias[o];
+                out[row + o] = VectorKernels.dot(panels, o * inFeatures, in, input + s * inFeatures, inFeatures) + bias[o];
             }
             activation.apply(out, row + fromCol, row + toCol, alpha);
         }
-    }
-
-    /**
-     * The L lanes from {@code chains[at]} added up pairwise, always in the same order: the Vector API leaves
-     * {@code reduceLanes}' order to the JIT, and a sample's bits must not depend on how its call was compiled.
-     * Overwrites the lanes.
-     */
-    private static float laneSum(float[] chains, int at) {
-        for (int half = VectorKernels.LANES / 2; half > 0; half /= 2) {
-            for (int i = 0; i < half; i++) {
-                chains[at + i] += chains[at + i + half];
-            }
-        }
-        return chains[at];
-    }
-
-    /**
-     * A narrow layer's outputs rounded up to a group of four, the most a kernel takes at once (repeating the
-     * last row): the chains each sample keeps in the scratch.
-     */
-    private int narrowOutputs() {
-        return Gemm.roundUp(outFeatures, 4);
     }
 
     /**

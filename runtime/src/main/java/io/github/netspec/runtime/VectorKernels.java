@@ -3,6 +3,7 @@ package io.github.netspec.runtime;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -532,161 +533,78 @@ final class VectorKernels {
         }
     }
 
-    /*
-     * A narrow dense layer's dot products (DenseKernel). Each output of each sample is summed in L chains, lane
-     * i taking w[k]·x[k] for k ≡ i mod L in order, one FMA each; a kernel adds to the chains it is given and
-     * stores them for the caller to add up. So the bits depend neither on the kernel nor on which samples
-     * shared a call: a sample gets the same bits alone as in a batch, as a team's split by samples needs
-     * (SampleSplit). Each kernel is one method with no branch between vectors, so C2 keeps their vectors in
-     * registers. Starting from the given chains rather than from zero is no detour: in a throwaway harness
-     * (one core, Zen 3), dots2x4 did 3.2–3.4 vector FMAs a nanosecond from loaded chains and 2.5–2.7 from
-     * zero, which C2 compiled otherwise.
-     */
-
     /**
-     * Two outputs of four samples over {@code k < depth}, a multiple of L: weight rows {@code w[firstRow ..]}
-     * and {@code w[secondRow ..]}, samples {@code x[x0 ..]} to {@code x[x3 ..]}, each at offset k. Sample j's
-     * chains for the first output are the vector at {@code sums[chains + j·step]}, for the second the vector
-     * after it. Six loads feed eight FMAs, where the dot products this replaced, in pairs of samples sharing
-     * the weight loads, took twelve: at batch 8, MnistNet's 6272×10 layer took 30.2–31.4 µs that way and
-     * 18.1–21.0 this way (fastest of 20000 calls, four processes each, one core, Zen 3).
+     * {@code Σk w[wOffset + k]·x[xOffset + k]} over {@code depth}: one output of a narrow dense layer. Four
+     * vectors at a time into separate sums hide the FMA latency; the tail is summed a float at a time.
      */
-    static void dots2x4(float[] w, int firstRow, int secondRow, float[] x, int x0, int x1, int x2, int x3,
-                        int depth, float[] sums, int chains, int step) {
-        FloatVector a0 = FloatVector.fromArray(S, sums, chains);
-        FloatVector b0 = FloatVector.fromArray(S, sums, chains + L);
-        FloatVector a1 = FloatVector.fromArray(S, sums, chains + step);
-        FloatVector b1 = FloatVector.fromArray(S, sums, chains + step + L);
-        FloatVector a2 = FloatVector.fromArray(S, sums, chains + 2 * step);
-        FloatVector b2 = FloatVector.fromArray(S, sums, chains + 2 * step + L);
-        FloatVector a3 = FloatVector.fromArray(S, sums, chains + 3 * step);
-        FloatVector b3 = FloatVector.fromArray(S, sums, chains + 3 * step + L);
-        for (int k = 0; k < depth; k += L) {
-            FloatVector first = FloatVector.fromArray(S, w, firstRow + k);
-            FloatVector second = FloatVector.fromArray(S, w, secondRow + k);
-            FloatVector sample0 = FloatVector.fromArray(S, x, x0 + k);
-            a0 = first.fma(sample0, a0);
-            b0 = second.fma(sample0, b0);
-            FloatVector sample1 = FloatVector.fromArray(S, x, x1 + k);
-            a1 = first.fma(sample1, a1);
-            b1 = second.fma(sample1, b1);
-            FloatVector sample2 = FloatVector.fromArray(S, x, x2 + k);
-            a2 = first.fma(sample2, a2);
-            b2 = second.fma(sample2, b2);
-            FloatVector sample3 = FloatVector.fromArray(S, x, x3 + k);
-            a3 = first.fma(sample3, a3);
-            b3 = second.fma(sample3, b3);
+    static float dot(float[] w, int wOffset, float[] x, int xOffset, int depth) {
+        FloatVector s0 = FloatVector.zero(S);
+        FloatVector s1 = s0;
+        FloatVector s2 = s0;
+        FloatVector s3 = s0;
+        int k = 0;
+        for (; k + 4 * L <= depth; k += 4 * L) {
+            s0 = FloatVector.fromArray(S, w, wOffset + k).fma(FloatVector.fromArray(S, x, xOffset + k), s0);
+            s1 = FloatVector.fromArray(S, w, wOffset + k + L).fma(FloatVector.fromArray(S, x, xOffset + k + L), s1);
+            s2 = FloatVector.fromArray(S, w, wOffset + k + 2 * L)
+                    .fma(FloatVector.fromArray(S, x, xOffset + k + 2 * L), s2);
+            s3 = FloatVector.fromArray(S, w, wOffset + k + 3 * L)
+                    .fma(FloatVector.fromArray(S, x, xOffset + k + 3 * L), s3);
         }
-        a0.intoArray(sums, chains);
-        b0.intoArray(sums, chains + L);
-        a1.intoArray(sums, chains + step);
-        b1.intoArray(sums, chains + step + L);
-        a2.intoArray(sums, chains + 2 * step);
-        b2.intoArray(sums, chains + 2 * step + L);
-        a3.intoArray(sums, chains + 3 * step);
-        b3.intoArray(sums, chains + 3 * step + L);
+        for (; k + L <= depth; k += L) {
+            s0 = FloatVector.fromArray(S, w, wOffset + k).fma(FloatVector.fromArray(S, x, xOffset + k), s0);
+        }
+        float sum = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        for (; k < depth; k++) {
+            sum += w[wOffset + k] * x[xOffset + k];
+        }
+        return sum;
     }
 
     /**
-     * Four outputs of two samples, as {@link #dots2x4}: weight rows {@code w[firstRow + r·rowStep ..]} for
-     * r < 4, the last row again in place of any past {@code rows}, and samples {@code x[x0 ..]} and
-     * {@code x[x1 ..]}. Output r's chains are the vector at {@code sums[chains + r·L]} for the first sample
-     * and {@code step} floats on for the second; a repeated row's go to the caller's room after the real ones.
-     * Six loads feed eight FMAs, as in {@link #dots2x4}, which with two of its samples repeats would waste half
-     * its work: MnistNet's layer at batch 2 took 11.2 µs so, 7.0 this way and 7.5 as before.
+     * {@link #dot} of one weight row with two inputs, reading the weights once: at batch > 1 a narrow layer's
+     * dot products wait on its weights, not on the FMAs. Each sum is formed as {@link #dot} forms it (the
+     * order of {@code reduceLanes} is the JIT's choice, so the last bit may differ between the two). The sums go
+     * to {@code sums[firstSum]} and {@code sums[secondSum]}.
      */
-    static void dots4x2(float[] w, int firstRow, int rowStep, int rows, float[] x, int x0, int x1, int depth,
-                        float[] sums, int chains, int step) {
-        int r1 = firstRow + Math.min(1, rows - 1) * rowStep;
-        int r2 = firstRow + Math.min(2, rows - 1) * rowStep;
-        int r3 = firstRow + Math.min(3, rows - 1) * rowStep;
-        FloatVector a0 = FloatVector.fromArray(S, sums, chains);
-        FloatVector a1 = FloatVector.fromArray(S, sums, chains + L);
-        FloatVector a2 = FloatVector.fromArray(S, sums, chains + 2 * L);
-        FloatVector a3 = FloatVector.fromArray(S, sums, chains + 3 * L);
-        FloatVector b0 = FloatVector.fromArray(S, sums, chains + step);
-        FloatVector b1 = FloatVector.fromArray(S, sums, chains + step + L);
-        FloatVector b2 = FloatVector.fromArray(S, sums, chains + step + 2 * L);
-        FloatVector b3 = FloatVector.fromArray(S, sums, chains + step + 3 * L);
-        for (int k = 0; k < depth; k += L) {
-            FloatVector first = FloatVector.fromArray(S, x, x0 + k);
-            FloatVector second = FloatVector.fromArray(S, x, x1 + k);
-            FloatVector row0 = FloatVector.fromArray(S, w, firstRow + k);
-            a0 = row0.fma(first, a0);
-            b0 = row0.fma(second, b0);
-            FloatVector row1 = FloatVector.fromArray(S, w, r1 + k);
-            a1 = row1.fma(first, a1);
-            b1 = row1.fma(second, b1);
-            FloatVector row2 = FloatVector.fromArray(S, w, r2 + k);
-            a2 = row2.fma(first, a2);
-            b2 = row2.fma(second, b2);
-            FloatVector row3 = FloatVector.fromArray(S, w, r3 + k);
-            a3 = row3.fma(first, a3);
-            b3 = row3.fma(second, b3);
+    static void dotPair(float[] w, int wOffset, float[] x, int first, int second, int depth, float[] sums,
+                        int firstSum, int secondSum) {
+        FloatVector p0 = FloatVector.zero(S);
+        FloatVector p1 = p0;
+        FloatVector p2 = p0;
+        FloatVector p3 = p0;
+        FloatVector q0 = p0;
+        FloatVector q1 = p0;
+        FloatVector q2 = p0;
+        FloatVector q3 = p0;
+        int k = 0;
+        for (; k + 4 * L <= depth; k += 4 * L) {
+            FloatVector w0 = FloatVector.fromArray(S, w, wOffset + k);
+            FloatVector w1 = FloatVector.fromArray(S, w, wOffset + k + L);
+            FloatVector w2 = FloatVector.fromArray(S, w, wOffset + k + 2 * L);
+            FloatVector w3 = FloatVector.fromArray(S, w, wOffset + k + 3 * L);
+            p0 = w0.fma(FloatVector.fromArray(S, x, first + k), p0);
+            q0 = w0.fma(FloatVector.fromArray(S, x, second + k), q0);
+            p1 = w1.fma(FloatVector.fromArray(S, x, first + k + L), p1);
+            q1 = w1.fma(FloatVector.fromArray(S, x, second + k + L), q1);
+            p2 = w2.fma(FloatVector.fromArray(S, x, first + k + 2 * L), p2);
+            q2 = w2.fma(FloatVector.fromArray(S, x, second + k + 2 * L), q2);
+            p3 = w3.fma(FloatVector.fromArray(S, x, first + k + 3 * L), p3);
+            q3 = w3.fma(FloatVector.fromArray(S, x, second + k + 3 * L), q3);
         }
-        a0.intoArray(sums, chains);
-        a1.intoArray(sums, chains + L);
-        a2.intoArray(sums, chains + 2 * L);
-        a3.intoArray(sums, chains + 3 * L);
-        b0.intoArray(sums, chains + step);
-        b1.intoArray(sums, chains + step + L);
-        b2.intoArray(sums, chains + step + 2 * L);
-        b3.intoArray(sums, chains + step + 3 * L);
-    }
-
-    /**
-     * Every output of one sample, four at a time, as {@link #dots4x2}: {@code outputs} weight rows from
-     * {@code w[firstRow]}, {@code rowStep} apart, the last group repeating its last row as needed; output r's
-     * chains go to the vector at {@code sums[chains + r·L]}, a repeated row's to the caller's room after the
-     * real ones. Four chains do not hide the FMA latency, but at batch 1 the weights stream from L2 or memory,
-     * one load each: MnistNet's layer took 4.3 µs this way, 5.1–5.5 as groups of eight outputs (nine loads to
-     * eight FMAs, eight chains) and 4.8–4.9 with the dot products before. The loop over the groups is in here,
-     * not in the caller, and the loop over k takes two steps at a time, so that the method is too large for C2
-     * to inline (over FreqInlineSize, 325 bytecodes; it is 551) and is compiled on its own. At 274 bytecodes,
-     * called once per group, AllocationTest once found InceptionBlock allocating 11.9 KB per call on two
-     * threads, where each thread runs its 24→10 layer a sample at a time here: the allocating fallback an
-     * inlined kernel can end in (see the note above {@link #winogradInput}). It did not recur in 20 more JVMs
-     * (12 of that network alone, 8 of the whole test), so this cause is likely, not shown. A group a call, the
-     * layer took 3.7–4.2 µs.
-     */
-    static void dots4x1(float[] w, int firstRow, int rowStep, int outputs, float[] x, int sample, int depth,
-                        float[] sums, int chains) {
-        for (int o = 0; o < outputs; o += 4) {
-            int last = Math.min(3, outputs - o - 1);
-            int r0 = firstRow + o * rowStep;
-            int r1 = r0 + Math.min(1, last) * rowStep;
-            int r2 = r0 + Math.min(2, last) * rowStep;
-            int r3 = r0 + last * rowStep;
-            int at = chains + o * L;
-            FloatVector s0 = FloatVector.fromArray(S, sums, at);
-            FloatVector s1 = FloatVector.fromArray(S, sums, at + L);
-            FloatVector s2 = FloatVector.fromArray(S, sums, at + 2 * L);
-            FloatVector s3 = FloatVector.fromArray(S, sums, at + 3 * L);
-            int k = 0;
-            for (; k + 2 * L <= depth; k += 2 * L) {
-                FloatVector xk = FloatVector.fromArray(S, x, sample + k);
-                FloatVector xl = FloatVector.fromArray(S, x, sample + k + L);
-                s0 = FloatVector.fromArray(S, w, r0 + k).fma(xk, s0);
-                s1 = FloatVector.fromArray(S, w, r1 + k).fma(xk, s1);
-                s2 = FloatVector.fromArray(S, w, r2 + k).fma(xk, s2);
-                s3 = FloatVector.fromArray(S, w, r3 + k).fma(xk, s3);
-                s0 = FloatVector.fromArray(S, w, r0 + k + L).fma(xl, s0);
-                s1 = FloatVector.fromArray(S, w, r1 + k + L).fma(xl, s1);
-                s2 = FloatVector.fromArray(S, w, r2 + k + L).fma(xl, s2);
-                s3 = FloatVector.fromArray(S, w, r3 + k + L).fma(xl, s3);
-            }
-            if (k < depth) {
-                FloatVector xk = FloatVector.fromArray(S, x, sample + k);
-                s0 = FloatVector.fromArray(S, w, r0 + k).fma(xk, s0);
-                s1 = FloatVector.fromArray(S, w, r1 + k).fma(xk, s1);
-                s2 = FloatVector.fromArray(S, w, r2 + k).fma(xk, s2);
-                s3 = FloatVector.fromArray(S, w, r3 + k).fma(xk, s3);
-            }
-            s0.intoArray(sums, at);
-            s1.intoArray(sums, at + L);
-            s2.intoArray(sums, at + 2 * L);
-            s3.intoArray(sums, at + 3 * L);
+        for (; k + L <= depth; k += L) {
+            FloatVector w0 = FloatVector.fromArray(S, w, wOffset + k);
+            p0 = w0.fma(FloatVector.fromArray(S, x, first + k), p0);
+            q0 = w0.fma(FloatVector.fromArray(S, x, second + k), q0);
         }
+        float firstDot = p0.add(p1).add(p2.add(p3)).reduceLanes(VectorOperators.ADD);
+        float secondDot = q0.add(q1).add(q2.add(q3)).reduceLanes(VectorOperators.ADD);
+        for (; k < depth; k++) {
+            firstDot += w[wOffset + k] * x[first + k];
+            secondDot += w[wOffset + k] * x[second + k];
+        }
+        sums[firstSum] = firstDot;
+        sums[secondSum] = secondDot;
     }
 
     /*
