@@ -505,17 +505,14 @@ public final class JavaEmitter {
                             at(upsample.in()), at(upsample.out()))
                     .build();
         }
-        if (step instanceof Plan.PoolStep pool && pool.activation() != Activation.NONE) {
-            return CodeBlock.builder()
-                    .addStatement("$T.max($N, $L, $L, batch, $T.$L, $Lf)", Pooling.class, pool.geometryName(),
-                            at(pool.in()), at(pool.out()), RUNTIME_ACTIVATION, pool.activation().name(),
-                            Float.toString((float) pool.alpha()))
-                    .build();
-        }
         if (step instanceof Plan.PoolStep pool) {
+            // An activation moved past a max pooling is the pooling's to apply, each plane as it is pooled.
+            CodeBlock activation = pool.activation() == Activation.NONE ? CodeBlock.of("")
+                    : CodeBlock.of(", $T.$L, $Lf", RUNTIME_ACTIVATION, pool.activation().name(),
+                            Float.toString((float) pool.alpha()));
             return CodeBlock.builder()
-                    .addStatement("$T.$L($N, $L, $L, batch)", Pooling.class, pool.max() ? "max" : "average",
-                            pool.geometryName(), at(pool.in()), at(pool.out()))
+                    .addStatement("$T.$L($N, $L, $L, batch$L)", Pooling.class, pool.max() ? "max" : "average",
+                            pool.geometryName(), at(pool.in()), at(pool.out()), activation)
                     .build();
         }
         if (step instanceof Plan.GlobalPoolStep pool) {

@@ -253,7 +253,7 @@ final class ImplicitIm2col {
                     }
                     VectorKernels.dealByPhases(planes, buffer, gridWidth, planes, target + q * gridWidth, plane);
                 }
-                target += 6 * plane;
+                target += columnOffsets.length * plane;
             }
         }
     }
