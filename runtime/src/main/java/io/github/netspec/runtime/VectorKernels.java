@@ -46,9 +46,9 @@ final class VectorKernels {
      * <p>The loop steps A's and B's offsets instead of computing them from a counter k. On paper the two are
      * the same instructions, but C2 compiled the counter form differently from one JVM to the next: a copy
      * of this tile over 11 A panels and a 256-deep packed block of 15 B panels (fastest of 3000 sweeps, one
-     * core, Zen 3) ran at 66, 66, 84, 85 and 85 GFLOP/s in five JVMs with a counter (95 with
-     * {@code -XX:-UseLoopPredicate}), and at 98–99 in every JVM with stepped offsets; a C loop of independent
-     * FMAs measures 100 there. Whole layers, batch 1, one core: Seed000Convs' 5×5 stride-2 layer took 1.75 ms
+     * core, Zen 3) ran at 65–86 GFLOP/s with a counter (eight of eleven JVMs at 84–86, three at 65–67; 95 with
+     * {@code -XX:-UseLoopPredicate}), and with stepped offsets at 95–99 in 16 JVMs of 18 and 67–70 in two; a C
+     * loop of independent FMAs measures 100 there. Whole layers, batch 1, one core: Seed000Convs' 5×5 stride-2 layer took 1.75 ms
      * before and 1.54 after, MobileNetV2's layers 12.7 and 11.2 ms in all, ResNet-18's 34.2 and 28.8. The
      * kernels for fewer rows or columns below step the same way.
      */
