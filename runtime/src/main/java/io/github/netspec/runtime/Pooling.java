@@ -23,8 +23,11 @@ public final class Pooling {
      * Max pooling followed by {@code activation}, which must never decrease (the generator moves such an
      * activation of a convolution past the pooling that alone reads it, so it runs on a quarter of the values
      * for {@code maxpool(2)}). Each output plane is activated as soon as it is pooled, while it is in L1, and
-     * relu or relu6 as the 2×2 kernel stores, rather than in a pass of its own over the pooled batch: at batch
-     * 8 on one core, MnistNet's fastest call went from 0.154 to 0.152 ms (five processes each, Zen 3).
+     * relu as the 2×2 kernel stores, rather than in a pass of its own over the pooled batch: at batch 8 on one
+     * core, MnistNet's fastest call went from 0.154 to 0.152 ms (five processes each, Zen 3). The kernel takes
+     * a lower bound only: with relu6's upper one as well, it took 6.0–6.5 µs for 32 planes of 28×28 where it
+     * takes 4.3–4.4 without (a copy of the kernel, fastest of 20000 calls, two processes each; a lanewise max
+     * or min is several instructions on AVX2, for Java's NaN and signed zeros), so relu6 runs after it.
      *
      * @param alpha read by leaky_relu and elu only
      */
@@ -32,21 +35,20 @@ public final class Pooling {
                            Activation activation, float alpha) {
         boolean twoByTwo = g.kernelHeight() == 2 && g.kernelWidth() == 2 && g.strideHeight() == 2
                 && g.strideWidth() == 2 && g.padTop() == 0 && g.padLeft() == 0;
-        boolean clamped = twoByTwo && Simd.VECTOR && activation.isClamp();
+        boolean fused = twoByTwo && Simd.VECTOR && activation == Activation.RELU;
         int outPlane = g.outHeight() * g.outWidth();
         for (int plane = 0; plane < g.channels() * batch; plane++) {
             int in = inputOffset + plane * g.inHeight() * g.inWidth();
             int out = outputOffset + plane * outPlane;
             if (twoByTwo && Simd.VECTOR) {
                 VectorKernels.max2x2Plane(input, in, g.inWidth(), output, out, g.outWidth(), g.outHeight(),
-                        clamped ? activation.clampLow() : Float.NEGATIVE_INFINITY,
-                        clamped ? activation.clampHigh() : Float.POSITIVE_INFINITY);
+                        fused ? 0f : Float.NEGATIVE_INFINITY);
             } else if (twoByTwo) {
                 max2x2Plane(g, input, in, output, out);
             } else {
                 poolPlane(g, input, in, output, out, true);
             }
-            if (!clamped) {
+            if (!fused) {
                 activation.apply(output, out, out + outPlane, alpha);
             }
         }

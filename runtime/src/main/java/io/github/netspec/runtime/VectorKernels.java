@@ -907,7 +907,7 @@ final class VectorKernels {
     /**
      * {@code maxpool(2)} over one plane: output row r, {@code outWidth} wide from {@code out[outPlane]}, is the
      * largest of each 2×2 window of input rows 2r and 2r + 1, {@code inWidth} wide from {@code in[plane]},
-     * clamped to {@code [low, high]} (relu or relu6 moved past the pooling, or no bounds); a vector of outputs
+     * and at least {@code low} (0 for a relu moved past the pooling, else minus infinity); a vector of outputs
      * per step. A row's last partial step moves back to end at the row's end, redoing some
      * outputs: a 14-wide row is two steps, not one and six scalar tails. Like {@link Math#max}, a vector's max
      * returns NaN if either value is NaN, as PyTorch's max pooling does. The rows loop here, not in the caller,
@@ -917,7 +917,7 @@ final class VectorKernels {
      * 128×64×64 (four steps a row) 81 both ways.
      */
     static void max2x2Plane(float[] in, int plane, int inWidth, float[] out, int outPlane, int outWidth, int rows,
-                            float low, float high) {
+                            float low) {
         int last = outWidth - L;
         for (int r = 0; r < rows; r++) {
             int top = plane + 2 * r * inWidth;
@@ -928,35 +928,34 @@ final class VectorKernels {
                     int x = 2 * ox;
                     float largest = Math.max(Math.max(in[top + x], in[bottom + x]),
                             Math.max(in[top + x + 1], in[bottom + x + 1]));
-                    out[outRow + ox] = Math.min(Math.max(largest, low), high);
+                    out[outRow + ox] = Math.max(largest, low);
                 }
                 continue;
             }
             if (last <= L) {
-                max2x2Step(in, top, bottom, out, outRow, 0, low, high);
+                max2x2Step(in, top, bottom, out, outRow, 0, low);
                 if (last > 0) {
-                    max2x2Step(in, top, bottom, out, outRow + last, 2 * last, low, high);
+                    max2x2Step(in, top, bottom, out, outRow + last, 2 * last, low);
                 }
                 continue;
             }
             for (int ox = 0; ox < outWidth; ox += L) {
                 ox = Math.min(ox, last);
-                max2x2Step(in, top, bottom, out, outRow + ox, 2 * ox, low, high);
+                max2x2Step(in, top, bottom, out, outRow + ox, 2 * ox, low);
             }
         }
     }
 
     /**
      * LANES outputs of a 2×2 max pooling row, to {@code out[at ..]}, from columns {@code [x, x + 2·LANES)} of
-     * both input rows, clamped to {@code [low, high]}.
+     * both input rows, and at least {@code low}.
      */
-    private static void max2x2Step(float[] in, int top, int bottom, float[] out, int at, int x, float low,
-                                   float high) {
+    private static void max2x2Step(float[] in, int top, int bottom, float[] out, int at, int x, float low) {
         FloatVector left = FloatVector.fromArray(S, in, top + x).max(FloatVector.fromArray(S, in, bottom + x));
         FloatVector right = FloatVector.fromArray(S, in, top + x + L).max(FloatVector.fromArray(S, in, bottom + x + L));
         FloatVector evens = left.rearrange(EVENS).blend(right.rearrange(EVENS), UPPER_HALF);
         FloatVector odds = left.rearrange(ODDS).blend(right.rearrange(ODDS), UPPER_HALF);
-        evens.max(odds).max(low).min(high).intoArray(out, at);
+        evens.max(odds).max(low).intoArray(out, at);
     }
 
     /**
