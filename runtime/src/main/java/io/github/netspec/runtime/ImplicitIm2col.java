@@ -291,8 +291,20 @@ final class ImplicitIm2col {
         int source = channel + inputRow(firstRow, inFrom, 0) * g.inWidth() + columnOffsets[column];
         int run = (inTo - inFrom) * width;
         System.arraycopy(in, source + lo, planes, first + lo, run - lo - (width - hi));
-        for (int row = first; row < first + run; row += width) {
-            zeroPadding(planes, row, lo, hi);
+        zeroColumns(planes, first, run, 0, lo);
+        zeroColumns(planes, first, run, hi, width);
+    }
+
+    /**
+     * Columns {@code [from, to)} of every row of a plane's run of {@code run} floats from {@code first}: a
+     * column at a time, down the rows. Here that is one column of a stride-1 plane; a call per row to
+     * {@link #zeroPadding} took 15% of MobileNetV2's 144-channel 56×56 depthwise layer under JFR.
+     */
+    private void zeroColumns(float[] planes, int first, int run, int from, int to) {
+        for (int x = from; x < to; x++) {
+            for (int at = first + x; at < first + run; at += gridWidth) {
+                planes[at] = 0f;
+            }
         }
     }
 
