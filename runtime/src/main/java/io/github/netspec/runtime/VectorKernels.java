@@ -46,11 +46,12 @@ final class VectorKernels {
      * <p>The loop steps A's and B's offsets instead of computing them from a counter k. On paper the two are
      * the same instructions, but C2 compiled the counter form differently from one JVM to the next: a copy
      * of this tile over 11 A panels and a 256-deep packed block of 15 B panels (fastest of 3000 sweeps, one
-     * core, Zen 3) ran at 65–86 GFLOP/s with a counter (eight of eleven JVMs at 84–86, three at 65–67; 95 with
-     * {@code -XX:-UseLoopPredicate}), and with stepped offsets at 95–99 in 16 JVMs of 18 and 67–70 in two; a C
-     * loop of independent FMAs measures 100 there. Whole layers, batch 1, one core: Seed000Convs' 5×5 stride-2 layer took 1.75 ms
-     * before and 1.54 after, MobileNetV2's layers 12.7 and 11.2 ms in all, ResNet-18's 34.2 and 28.8. The
-     * kernels for fewer rows or columns below step the same way.
+     * core, Zen 3) ran at 65–86 GFLOP/s with a counter (eight of eleven JVMs at 84–86, three at 65–67; 95
+     * with {@code -XX:-UseLoopPredicate}), and with stepped offsets at 95–99 in 16 JVMs of 18 and 67–70 in
+     * two. On the same core a C loop of independent FMAs measures 100, a Java one 87–92. Batch 1, one core:
+     * Seed000Convs' 5×5 stride-2 layer took 1.75 ms before and 1.54 after (two processes each), and ResNet-18
+     * as a whole 35.6 and 33.0 ms (fastest calls, three alternating processes each). The kernels for fewer
+     * rows or columns below step the same way.
      */
     static void tile(float[] a, int aOffset, float[] b, int bOffset, int kc, float[] init, int initOffset,
                      int initLd, float[] c, int cOffset, int ldc) {
