@@ -269,9 +269,9 @@ class FastKernelTest {
     @ParameterizedTest
     @MethodSource("batches")
     void batchedDenseMatchesThePlainLoops(int batch) {
-        // 45 outputs run as tiles, 10 (a classifier's head) as dot products, two samples at a time and an odd
-        // one alone.
-        for (int outFeatures : List.of(45, 10)) {
+        // 45 outputs run as tiles; 10 and 13 (a classifier's head, 13 with an odd output) as dot products, two
+        // samples at a time and an odd one alone.
+        for (int outFeatures : List.of(45, 10, 13)) {
             Random random = new Random(batch);
             int in = 300;
             float[] weight = randoms(random, in * outFeatures);

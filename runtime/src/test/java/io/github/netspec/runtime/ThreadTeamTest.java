@@ -68,7 +68,7 @@ class ThreadTeamTest {
     void aSampleGetsTheSameBitsInAnyBatch() {
         Random random = new Random(9);
         int inFeatures = 700;
-        for (int outFeatures : new int[] {300, 10}) {
+        for (int outFeatures : new int[] {300, 10, 13}) {
             float[] weight = FastKernelTest.randoms(random, inFeatures * outFeatures);
             float[] bias = FastKernelTest.randoms(random, outFeatures);
             DenseKernel dense = DenseKernel.create(inFeatures, outFeatures, weight, bias, Activation.NONE, 0f);
@@ -82,7 +82,7 @@ class ThreadTeamTest {
         }
     }
 
-    /** A batch of 13 at once, against each sample alone and against slices of 5, 4 and 4 samples. */
+    /** A batch of 13 at once, against each sample alone, slices of 5, 4 and 4 samples, and of 2, 3, 7 and 1. */
     private static void assertSamplesAgree(String what, TaskKernel kernel, int inSize, int outSize, Random random) {
         int batch = 13;
         float[] in = FastKernelTest.randoms(random, batch * inSize);
@@ -100,6 +100,13 @@ class ThreadTeamTest {
             kernel.forward(in, first * inSize, slices, first * outSize, count, scratchFor(kernel));
         }
         assertArrayEquals(whole, slices, what + ", in slices of a batch");
+        float[] uneven = new float[batch * outSize];
+        int first = 0;
+        for (int count : new int[] {2, 3, 7, 1}) {
+            kernel.forward(in, first * inSize, uneven, first * outSize, count, scratchFor(kernel));
+            first += count;
+        }
+        assertArrayEquals(whole, uneven, what + ", in slices of 2, 3, 7 and 1 samples");
     }
 
     @Test
