@@ -51,6 +51,8 @@ final class MaskedDepthwise {
     private final int paddedRows;
     /** At stride 2, where the stride-1 sums go in the scratch: after the padded plane. */
     private final int sumsOffset;
+    /** At stride 2, where a plane's last output row goes before it is copied out: after the sums. */
+    private final int spillOffset;
 
     MaskedDepthwise(ConvGeometry g) {
         if (!applies(g)) {
@@ -64,6 +66,7 @@ final class MaskedDepthwise {
         this.sumRows = sumRows(g);
         this.paddedRows = sumRows + 2 * g.dilationHeight();
         this.sumsOffset = paddedRows * g.inWidth() + 2 * g.dilationWidth();
+        this.spillOffset = sumsOffset + sumRows * g.inWidth();
     }
 
     /**
@@ -104,9 +107,12 @@ final class MaskedDepthwise {
         return table;
     }
 
-    /** Floats of scratch one thread needs: the padded plane with dw floats each side, at stride 2 the sums. */
+    /**
+     * Floats of scratch one thread needs: the padded plane with dw floats each side; at stride 2 the sums and
+     * a vector for a plane's last output row.
+     */
     int scratchSize() {
-        return sumsOffset + (stride == 1 ? 0 : sumRows * g.inWidth());
+        return stride == 1 ? sumsOffset : spillOffset + VectorKernels.LANES;
     }
 
     /**
@@ -130,14 +136,24 @@ final class MaskedDepthwise {
         }
     }
 
-    /** Output (oy, ox) at stride 2: the stride-1 sum at (2oy, 2ox). */
+    /**
+     * Output (oy, ox) at stride 2: the stride-1 sum at (2oy, 2ox), a row at a time by
+     * {@link VectorKernels#copyStrided}. A row narrower than a vector is written as a whole vector, spilling
+     * into the next row, which is written later; the plane's last row would spill into the next plane, another
+     * task's, so it goes through the scratch after the sums.
+     */
     private void keepEveryOther(float[] scratch, float[] out, int output) {
         int width = g.inWidth();
+        int outWidth = g.outWidth();
+        int lastRow = g.outHeight() - 1;
         for (int oy = 0; oy < g.outHeight(); oy++) {
             int row = sumsOffset + 2 * oy * width;
-            int outRow = output + oy * g.outWidth();
-            for (int ox = 0; ox < g.outWidth(); ox++) {
-                out[outRow + ox] = scratch[row + 2 * ox];
+            int outRow = output + oy * outWidth;
+            if (oy == lastRow && outWidth < VectorKernels.LANES) {
+                VectorKernels.copyStrided(scratch, row, 2, scratch, spillOffset, outWidth);
+                System.arraycopy(scratch, spillOffset, out, outRow, outWidth);
+            } else {
+                VectorKernels.copyStrided(scratch, row, 2, out, outRow, outWidth);
             }
         }
     }
