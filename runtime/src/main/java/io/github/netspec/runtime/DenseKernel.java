@@ -265,7 +265,6 @@ public final class DenseKernel implements TaskKernel {
      */
     private void scalarDotProducts(float[] in, int input, int samples, int fromCol, int toCol, float[] out,
                                    int output, float[] sums) {
-        int lastPanel = (toCol - 1) / SCALAR_PANEL;
         int s = 0;
         for (; s + 2 <= samples; s += 2) {
             int first = input + s * inFeatures;

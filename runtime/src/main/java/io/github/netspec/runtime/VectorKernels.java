@@ -215,9 +215,8 @@ final class VectorKernels {
     /**
      * {@code C = min(max(C, low), high)} over the first {@code rows} rows of an MR×NR tile {@link #tile} (or a
      * kernel for fewer rows) has just stored at {@code c[cOffset]}, rows {@code ldc} apart: relu and relu6 in
-     * the GEMM's epilogue; relu's upper bound is infinite and skipped. Run right after each tile, its loads meet
-     * the tile's stores while they are still in flight. A pass over a panel's chunk once all its tiles were
-     * stored cost more: MobileNetV2's 16→96 layer at 112×112 took 0.91–0.94 ms that way, 0.87–0.90 this way,
+     * the GEMM's epilogue. Run right after each tile, its loads meet the tile's stores while they are still in
+     * flight. A pass over a panel's chunk once all its tiles were stored cost more: MobileNetV2's 16→96 layer at 112×112 took 0.91–0.94 ms that way, 0.87–0.90 this way,
      * and 0.71–0.73 with no activation (fastest of 200 calls, one core, Zen 3). Clamping a copy out of an L1
      * scratch instead was slower still (0.96). Kept out of {@link #tile}, whose speed any lanewise max or min
      * halves, and whose Vector API calls, with a clamp among them, ran in the allocating fallback in some JVMs.
@@ -227,22 +226,18 @@ final class VectorKernels {
      * the bits are the same: NaN fails both compares and stays NaN, and -0 compares equal to a lower bound of
      * +0 and becomes +0, as {@code max(-0, +0)} does. MobileNetV2's 1×1 relu6 layers took 4.46–4.48 ms in all,
      * 4.34–4.36 this way (three processes each, one core, Zen 3); the whole network's fastest call moved within
-     * noise (11.87–12.08 against 11.85–11.94 ms), VggLike's (relu) 16.6–17.4 → 16.2–16.4.
+     * noise (11.87–12.08 against 11.85–11.94 ms). Relu's infinite upper bound is compared too: vector calls in
+     * a branch that some networks take and others never do are how kernels fell into the allocating fallback.
      */
     static void clampTile(float[] c, int cOffset, int ldc, int rows, float low, float high) {
-        boolean upper = high != Float.POSITIVE_INFINITY;
         for (int i = 0; i < rows; i++) {
             int row = cOffset + i * ldc;
             FloatVector first = FloatVector.fromArray(S, c, row);
             FloatVector second = FloatVector.fromArray(S, c, row + L);
             first = first.blend(low, first.compare(VectorOperators.LE, low));
             second = second.blend(low, second.compare(VectorOperators.LE, low));
-            if (upper) {
-                first = first.blend(high, first.compare(VectorOperators.GE, high));
-                second = second.blend(high, second.compare(VectorOperators.GE, high));
-            }
-            first.intoArray(c, row);
-            second.intoArray(c, row + L);
+            first.blend(high, first.compare(VectorOperators.GE, high)).intoArray(c, row);
+            second.blend(high, second.compare(VectorOperators.GE, high)).intoArray(c, row + L);
         }
     }
 
