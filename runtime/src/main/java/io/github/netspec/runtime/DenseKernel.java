@@ -103,7 +103,8 @@ public final class DenseKernel implements TaskKernel {
         float[] panels = new float[Gemm.roundUp(outFeatures, SCALAR_PANEL) * inFeatures];
         for (int o = 0; o < outFeatures; o++) {
             for (int i = 0; i < inFeatures; i++) {
-                panels[(o / SCALAR_PANEL * inFeatures + i) * SCALAR_PANEL + o % SCALAR_PANEL] = weight[o * inFeatures + i];
+                int at = (o / SCALAR_PANEL * inFeatures + i) * SCALAR_PANEL + o % SCALAR_PANEL;
+                panels[at] = weight[o * inFeatures + i];
             }
         }
         return panels;

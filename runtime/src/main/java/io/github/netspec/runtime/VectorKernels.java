@@ -216,10 +216,11 @@ final class VectorKernels {
      * {@code C = min(max(C, low), high)} over the first {@code rows} rows of an MR×NR tile {@link #tile} (or a
      * kernel for fewer rows) has just stored at {@code c[cOffset]}, rows {@code ldc} apart: relu and relu6 in
      * the GEMM's epilogue. Run right after each tile, its loads meet the tile's stores while they are still in
-     * flight. A pass over a panel's chunk once all its tiles were stored cost more: MobileNetV2's 16→96 layer at 112×112 took 0.91–0.94 ms that way, 0.87–0.90 this way,
-     * and 0.71–0.73 with no activation (fastest of 200 calls, one core, Zen 3). Clamping a copy out of an L1
-     * scratch instead was slower still (0.96). Kept out of {@link #tile}, whose speed any lanewise max or min
-     * halves, and whose Vector API calls, with a clamp among them, ran in the allocating fallback in some JVMs.
+     * flight. A pass over a panel's chunk once all its tiles were stored cost more: MobileNetV2's 16→96 layer
+     * at 112×112 took 0.91–0.94 ms that way, 0.87–0.90 this way (then with max and min), and 0.71–0.73 with no
+     * activation (fastest of 200 calls, one core, Zen 3). Clamping a copy out of an L1 scratch instead was
+     * slower still (0.96). Kept out of {@link #tile}, whose speed any lanewise max or min halves, and whose
+     * Vector API calls, with a clamp among them, ran in the allocating fallback in some JVMs.
      *
      * <p>Each bound is a compare and a blend, two AVX2 instructions, where {@code max} and {@code min} take five
      * each for Java's NaN and signed-zero rules. For these bounds (0 or minus infinity below, 6 or none above)
