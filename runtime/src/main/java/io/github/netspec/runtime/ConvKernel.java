@@ -187,10 +187,7 @@ public final class ConvKernel implements TaskKernel {
      */
     public static ConvKernel create(Algorithm algorithm, ConvGeometry g, float[] weight, float[] bias, BatchNorm norm,
                                     Activation activation, float alpha) {
-        if (weight.length != g.weightSize()) {
-            throw new IllegalArgumentException("weight has " + weight.length + " floats but the geometry needs "
-                    + g.weightSize());
-        }
+        requireWeightSize(g, weight);
         if (algorithm == Algorithm.DEPTHWISE && g.groups() != g.inChannels()) {
             throw new IllegalArgumentException("depthwise needs groups == in channels, not " + g.groups());
         }
@@ -200,15 +197,9 @@ public final class ConvKernel implements TaskKernel {
         if (algorithm != Algorithm.DIRECT && g.paddingMode() != PaddingMode.ZEROS) {
             throw new IllegalArgumentException(algorithm + " pads with zeros only, not " + g.paddingMode());
         }
-        int outChannels = g.outChannels();
         float[] folded = weight.clone();
-        float[] paddedBias = new float[outChannels + Gemm.MR];
-        if (bias != null) {
-            System.arraycopy(bias, 0, paddedBias, 0, outChannels);
-        }
-        if (norm != null) {
-            foldBatchNorm(norm, folded, paddedBias, outChannels);
-        }
+        float[] paddedBias = new float[g.outChannels() + Gemm.MR];
+        fold(g, folded, bias, norm, paddedBias);
         Path path = pathFor(algorithm, g);
         float[] prepared = switch (path) {
             case IMPLICIT_GEMM, IM2COL_GEMM -> packGroups(g, folded);
@@ -216,6 +207,26 @@ public final class ConvKernel implements TaskKernel {
             case STRIDE2_DEPTHWISE, MASKED_DEPTHWISE, IMPLICIT_DEPTHWISE, DIRECT -> folded;
         };
         return new ConvKernel(algorithm, g, prepared, paddedBias, activation, alpha);
+    }
+
+    static void requireWeightSize(ConvGeometry g, float[] weight) {
+        if (weight.length != g.weightSize()) {
+            throw new IllegalArgumentException("weight has " + weight.length + " floats but the geometry needs "
+                    + g.weightSize());
+        }
+    }
+
+    /**
+     * Copies the bias (if any) to the start of {@code foldedBias} and folds a batch norm (if any) into it and
+     * into {@code folded}, a copy of the weights.
+     */
+    static void fold(ConvGeometry g, float[] folded, float[] bias, BatchNorm norm, float[] foldedBias) {
+        if (bias != null) {
+            System.arraycopy(bias, 0, foldedBias, 0, g.outChannels());
+        }
+        if (norm != null) {
+            foldBatchNorm(norm, folded, foldedBias, g.outChannels());
+        }
     }
 
     /** {@code bn(conv(x)) = conv'(x)} with {@code w' = w·scale} per output channel and {@code b' = b·scale + shift}. */

@@ -406,7 +406,7 @@ class FastKernelTest {
      * their magnitude, so a result near zero after cancellation gets an absolute allowance that grows with
      * the sum's length. A wrong index is off by the size of a whole term and still fails.
      */
-    private static void assertCloseForSums(String name, float[] expected, float[] actual, int terms) {
+    static void assertCloseForSums(String name, float[] expected, float[] actual, int terms) {
         assertEquals(expected.length, actual.length, name + ": length");
         for (int i = 0; i < expected.length; i++) {
             float tolerance = 1e-6f * terms + 1e-4f * Math.abs(expected[i]);
@@ -439,7 +439,7 @@ class FastKernelTest {
         return values;
     }
 
-    private static float[] positives(Random random, int count) {
+    static float[] positives(Random random, int count) {
         float[] values = new float[count];
         for (int i = 0; i < count; i++) {
             values[i] = 0.5f + random.nextFloat();
