@@ -12,6 +12,7 @@ import com.palantir.javapoet.TypeSpec;
 import io.github.netspec.generator.Plan.Buffer;
 import io.github.netspec.runtime.Activations;
 import io.github.netspec.runtime.BatchNorm;
+import io.github.netspec.runtime.ChannelsLast;
 import io.github.netspec.runtime.ConvGeometry;
 import io.github.netspec.runtime.ConvKernel;
 import io.github.netspec.runtime.DenseKernel;
@@ -175,7 +176,8 @@ public final class JavaEmitter {
 
     private static Optional<FieldSpec> kernelFieldSpec(Plan.Step step) {
         if (step instanceof Plan.ConvStep conv) {
-            return Optional.of(FieldSpec.builder(ConvKernel.class, conv.field(), Modifier.PRIVATE, Modifier.FINAL).build());
+            Class<?> type = conv.outputChannelsLast() ? TaskKernel.class : ConvKernel.class;
+            return Optional.of(FieldSpec.builder(type, conv.field(), Modifier.PRIVATE, Modifier.FINAL).build());
         }
         if (step instanceof Plan.DenseStep dense) {
             return Optional.of(FieldSpec.builder(DenseKernel.class, dense.field(), Modifier.PRIVATE, Modifier.FINAL).build());
@@ -198,7 +200,17 @@ public final class JavaEmitter {
                 .addException(IOException.class);
         List<String> kernels = new ArrayList<>();
         for (Plan.Step step : plan.steps()) {
-            if (step instanceof Plan.ConvStep conv) {
+            if (step instanceof Plan.ConvStep conv && conv.outputChannelsLast()) {
+                constructor.addStatement("this.$N = $T.convolution($T.$L, $N,\n$>$L,\n$L,\n$L,\n$T.$L, $Lf, $L$<)",
+                        conv.field(), ChannelsLast.class, ConvKernel.Algorithm.class, conv.algorithm().name(),
+                        conv.geometryName(),
+                        read(conv.weight(), conv.node()),
+                        conv.bias() == null ? "null" : read(conv.bias(), conv.node()),
+                        conv.norm() == null ? "null" : fold(conv.norm()),
+                        RUNTIME_ACTIVATION, conv.activation().name(), Float.toString((float) conv.alpha()),
+                        conv.inputChannelsLast());
+                kernels.add(conv.field());
+            } else if (step instanceof Plan.ConvStep conv) {
                 constructor.addStatement("this.$N = $T.create($T.$L, $N,\n$>$L,\n$L,\n$L,\n$T.$L, $Lf$<)", conv.field(),
                         ConvKernel.class, ConvKernel.Algorithm.class, conv.algorithm().name(), conv.geometryName(),
                         read(conv.weight(), conv.node()),
@@ -513,6 +525,13 @@ public final class JavaEmitter {
             return CodeBlock.builder()
                     .addStatement("$T.$L($N, $L, $L, batch$L)", Pooling.class, pool.max() ? "max" : "average",
                             pool.geometryName(), at(pool.in()), at(pool.out()), activation)
+                    .build();
+        }
+        if (step instanceof Plan.GlobalPoolStep pool && pool.channelsLast()) {
+            return CodeBlock.builder()
+                    .addStatement("$T.$L($L, $L, $L, $L, batch)", ChannelsLast.class,
+                            pool.max() ? "globalMax" : "globalAverage", pool.channels(), pool.spatial(),
+                            at(pool.in()), at(pool.out()))
                     .build();
         }
         if (step instanceof Plan.GlobalPoolStep pool) {

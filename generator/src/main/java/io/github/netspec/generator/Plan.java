@@ -66,10 +66,20 @@ public record Plan(CheckedNetwork network, List<Step> steps, Buffer input, Buffe
      *
      * @param bias the bias tensor, or null
      * @param norm the folded batch norm, or null
+     * @param inputChannelsLast {@code in} is laid out {@code [pixel][channel]} (see {@link LayoutPlanner})
+     * @param outputChannelsLast {@code out} is laid out {@code [pixel][channel]}
      */
     public record ConvStep(List<Node> nodes, String field, String geometryName, ConvGeometry geometry,
                            ConvKernel.Algorithm algorithm, WeightTensor weight, WeightTensor bias, NormWeights norm,
-                           Activation activation, double alpha, Buffer in, Buffer out) implements SingleInputStep {}
+                           Activation activation, double alpha, Buffer in, Buffer out, boolean inputChannelsLast,
+                           boolean outputChannelsLast) implements SingleInputStep {
+
+        /** This step with the layouts {@link LayoutPlanner} chose for its buffers. */
+        ConvStep withLayouts(boolean inputLast, boolean outputLast) {
+            return new ConvStep(nodes, field, geometryName, geometry, algorithm, weight, bias, norm, activation, alpha,
+                    in, out, inputLast, outputLast);
+        }
+    }
 
     /** A transposed convolution, its activation applied once the output is complete. */
     public record TransposedConvStep(List<Node> nodes, String field, String geometryName, TransposedConvGeometry geometry,
@@ -96,8 +106,9 @@ public record Plan(CheckedNetwork network, List<Step> steps, Buffer input, Buffe
     public record PoolStep(List<Node> nodes, String geometryName, PoolGeometry geometry, boolean max,
                            Activation activation, double alpha, Buffer in, Buffer out) implements SingleInputStep {}
 
-    public record GlobalPoolStep(List<Node> nodes, boolean max, int channels, int spatial, Buffer in, Buffer out)
-            implements SingleInputStep {}
+    /** @param channelsLast {@code in} is laid out {@code [pixel][channel]} (see {@link LayoutPlanner}) */
+    public record GlobalPoolStep(List<Node> nodes, boolean max, int channels, int spatial, Buffer in, Buffer out,
+                                 boolean channelsLast) implements SingleInputStep {}
 
     /** Copies {@code in} to {@code out} unless they are the same buffer, then normalizes {@code out} in place. */
     public record BatchNormStep(List<Node> nodes, String field, NormWeights norm, int spatial, Buffer in, Buffer out)

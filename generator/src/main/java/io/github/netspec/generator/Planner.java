@@ -30,7 +30,8 @@ import java.util.Set;
  *   <li>a standalone activation, batchnorm or add whose (first) input nobody reads afterwards: in place</li>
  *   <li>flatten and dropout: no step; the output is the input buffer under a new shape</li>
  * </ul>
- * Then {@link BufferPlanner} places the intermediate buffers in one arena by liveness.
+ * Then {@link LayoutPlanner} picks the buffers kept channels-last, and {@link BufferPlanner} places the
+ * intermediate buffers in one arena by liveness.
  */
 public final class Planner {
 
@@ -74,8 +75,9 @@ public final class Planner {
             }
         }
         Buffer output = buffers.get(network.output());
-        BufferPlanner.Placement placement = BufferPlanner.place(steps, input, output);
-        return new Plan(network, steps, input, output, output == input, placement.offsets(), placement.arenaSize(),
+        List<Plan.Step> laidOut = LayoutPlanner.plan(steps, input, output);
+        BufferPlanner.Placement placement = BufferPlanner.place(laidOut, input, output);
+        return new Plan(network, laidOut, input, output, output == input, placement.offsets(), placement.arenaSize(),
                 placement.naiveSize());
     }
 
@@ -121,7 +123,7 @@ public final class Planner {
                     sunk.alpha(), in, newBuffer(node)));
         } else if (op instanceof LayerOp.GlobalPool global) {
             steps.add(new Plan.GlobalPoolStep(List.of(node), global.max(), inShape.channels(),
-                    (int) inShape.spatialSize(), in, newBuffer(node)));
+                    (int) inShape.spatialSize(), in, newBuffer(node), false));
         } else if (op instanceof LayerOp.BatchNorm norm) {
             String field = names.newName(camel(node.name()), node.name() + ".norm");
             steps.add(new Plan.BatchNormStep(List.of(node), field, normWeights(node, norm),
@@ -190,7 +192,7 @@ public final class Planner {
         Node node = nodes.get(0);
         return new Plan.ConvStep(nodes, names.newName(camel(prefix), "kernel " + prefix), constant(prefix), geometry,
                 ConvKernel.algorithmFor(geometry), tensor(node, prefix + ".weight"),
-                conv.bias() ? tensor(node, prefix + ".bias") : null, norm, activation, alpha, in, out);
+                conv.bias() ? tensor(node, prefix + ".bias") : null, norm, activation, alpha, in, out, false, false);
     }
 
     private Plan.TransposedConvStep transposedConvStep(Node node, LayerOp.TransposedConv conv, Activation activation,

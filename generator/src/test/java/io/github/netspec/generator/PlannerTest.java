@@ -28,6 +28,104 @@ class PlannerTest {
         return Planner.plan(checked);
     }
 
+    /** Whether each convolution reads and writes channels-last, by label, as "in,out" of booleans. */
+    private static Map<String, String> layouts(Plan plan) {
+        Map<String, String> layouts = new HashMap<>();
+        for (Plan.Step step : plan.steps()) {
+            if (step instanceof Plan.ConvStep conv) {
+                layouts.put(conv.node().name(), conv.inputChannelsLast() + "," + conv.outputChannelsLast());
+            }
+        }
+        return layouts;
+    }
+
+    @Test
+    void invertedResidualBlocksRunChannelsLastBetweenTheFirstDepthwiseInputAndTheGlobalPool() {
+        Plan plan = plan("""
+                network N {
+                    input [3, 16, 16]
+                    stem: conv2d(16, kernel=3, stride=2, padding=1, activation=relu6)
+                    dw0: depthwise(kernel=3, padding=1, activation=relu6)
+                    p0: conv2d(8, kernel=1)
+                    e1: conv2d(32, kernel=1, activation=relu6)
+                    dw1: depthwise(kernel=3, stride=2, padding=1, activation=relu6)
+                    p1: conv2d(8, kernel=1)
+                    block_in: relu
+                    e2: conv2d(32, kernel=1, activation=relu6)
+                    dw2: depthwise(kernel=3, padding=1, activation=relu6)
+                    p2: conv2d(8, kernel=1)
+                    add(block_in)
+                    head: conv2d(64, kernel=1, activation=relu6)
+                    globalavgpool
+                    flatten
+                    fc: dense(10)
+                }
+                """);
+        Map<String, String> layouts = layouts(plan);
+        assertEquals("false,false", layouts.get("stem"), "a 3x3 convolution reads and writes channels-first");
+        assertEquals("false,false", layouts.get("dw0"), "its input comes from the stem, channels-first");
+        assertEquals("false,true", layouts.get("p0"), "a 1x1 convolution turns channels-first into channels-last");
+        for (String name : new String[] {"e1", "dw1", "p1", "e2", "dw2", "p2", "head"}) {
+            assertEquals("true,true", layouts.get(name), name);
+        }
+        Plan.GlobalPoolStep pool = plan.steps().stream().filter(Plan.GlobalPoolStep.class::isInstance)
+                .map(Plan.GlobalPoolStep.class::cast).findFirst().orElseThrow();
+        assertTrue(pool.channelsLast(), "the pooling reads the head's channels-last output");
+        assertFalse(((Plan.DenseStep) plan.steps().get(plan.steps().size() - 1)).in() == pool.in(),
+                "the dense layer reads the pooled vector, one value per channel in either layout");
+    }
+
+    @Test
+    void aTensorThatAChannelsFirstKernelReadsStaysChannelsFirstAndSoDoesItsDepthwise() {
+        Plan plan = plan("""
+                network N {
+                    input [8, 16, 16]
+                    e: conv2d(16, kernel=1)
+                    dw: depthwise(kernel=3, padding=1)
+                    p: conv2d(16, kernel=1)
+                    m: maxpool(2)
+                    flatten
+                }
+                """);
+        Map<String, String> layouts = layouts(plan);
+        assertEquals("false,false", layouts.get("p"), "max pooling reads p's output channels-first");
+        assertEquals("false,false", layouts.get("dw"), "a 1x1 convolution writing channels-first reads the same");
+        assertEquals("false,false", layouts.get("e"), "no depthwise convolution is left to read channels-last");
+    }
+
+    @Test
+    void anAddOfAChannelsFirstTermKeepsTheWholeSumChannelsFirst() {
+        Plan plan = plan("""
+                network N {
+                    input [8, 16, 16]
+                    s: conv2d(8, kernel=3, padding=1)
+                    e: conv2d(16, kernel=1)
+                    dw: depthwise(kernel=3, padding=1)
+                    p: conv2d(8, kernel=1)
+                    add(s)
+                    m: maxpool(2)
+                    flatten
+                }
+                """);
+        Map<String, String> layouts = layouts(plan);
+        assertEquals("false,false", layouts.get("p"), "p is added to s, which a 3x3 convolution writes channels-first");
+        assertEquals("false,false", layouts.get("dw"));
+    }
+
+    @Test
+    void aNetworkWithoutDepthwiseConvolutionsStaysChannelsFirst() {
+        Plan plan = plan("""
+                network N {
+                    input [8, 16, 16]
+                    a: conv2d(16, kernel=1, activation=relu)
+                    b: conv2d(16, kernel=1)
+                    add(a)
+                    globalavgpool
+                }
+                """);
+        assertTrue(layouts(plan).values().stream().allMatch("false,false"::equals), layouts(plan).toString());
+    }
+
     @Test
     void convThenBatchNormThenReluIsOneKernel() {
         Plan plan = plan("""
