@@ -108,7 +108,13 @@ public record Plan(CheckedNetwork network, List<Step> steps, Buffer input, Buffe
 
     /** @param channelsLast {@code in} is laid out {@code [pixel][channel]} (see {@link LayoutPlanner}) */
     public record GlobalPoolStep(List<Node> nodes, boolean max, int channels, int spatial, Buffer in, Buffer out,
-                                 boolean channelsLast) implements SingleInputStep {}
+                                 boolean channelsLast) implements SingleInputStep {
+
+        /** This step reading the layout {@link LayoutPlanner} chose for its input. */
+        GlobalPoolStep withChannelsLast(boolean inputLast) {
+            return new GlobalPoolStep(nodes, max, channels, spatial, in, out, inputLast);
+        }
+    }
 
     /** Copies {@code in} to {@code out} unless they are the same buffer, then normalizes {@code out} in place. */
     public record BatchNormStep(List<Node> nodes, String field, NormWeights norm, int spatial, Buffer in, Buffer out)

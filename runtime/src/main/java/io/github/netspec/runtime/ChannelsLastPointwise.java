@@ -16,7 +16,7 @@ import java.util.Arrays;
  */
 final class ChannelsLastPointwise implements TaskKernel {
 
-    /** Tiles of MR pixels a task packs and runs each weight panel over: 48 pixels. */
+    /** Tiles of MR pixels a task runs each weight panel over: 48 pixels, whose inputs stay in L1. */
     static final int TILES_PER_BLOCK = 8;
 
     private final ConvGeometry g;
