@@ -148,12 +148,11 @@ final class ChannelsLastPointwise implements TaskKernel {
     }
 
     /**
-     * Tiles {@code [firstTile, firstTile + tiles)}: each weight panel in turn over all of
-     * them, so it is read from memory once a block. Whole tiles read their pixels where they lie; a short last
-     * tile is packed with zero rows and, like a last panel narrower than NR, summed into scratch and copied.
+     * Tiles {@code [firstTile, firstTile + tiles)}: each weight panel in turn over all of them, so it is read
+     * from memory once a block. Whole tiles read their pixels where they lie; a short last tile is packed with
+     * zero rows and, like a last panel narrower than NR, summed into scratch and copied.
      */
-    private void block(int firstTile, int tiles, float[] in, int input, float[] out, int output,
-                             float[] scratch) {
+    private void block(int firstTile, int tiles, float[] in, int input, float[] out, int output, float[] scratch) {
         int lastTile = firstTile + tiles - 1;
         boolean shortLast = tileRows(lastTile) < Gemm.MR;
         if (shortLast) {
