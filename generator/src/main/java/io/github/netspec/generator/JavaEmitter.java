@@ -200,23 +200,21 @@ public final class JavaEmitter {
                 .addException(IOException.class);
         List<String> kernels = new ArrayList<>();
         for (Plan.Step step : plan.steps()) {
-            if (step instanceof Plan.ConvStep conv && conv.outputChannelsLast()) {
-                constructor.addStatement("this.$N = $T.convolution($T.$L, $N,\n$>$L,\n$L,\n$L,\n$T.$L, $Lf, $L$<)",
-                        conv.field(), ChannelsLast.class, ConvKernel.Algorithm.class, conv.algorithm().name(),
-                        conv.geometryName(),
-                        read(conv.weight(), conv.node()),
-                        conv.bias() == null ? "null" : read(conv.bias(), conv.node()),
-                        conv.norm() == null ? "null" : fold(conv.norm()),
-                        RUNTIME_ACTIVATION, conv.activation().name(), Float.toString((float) conv.alpha()),
-                        conv.inputChannelsLast());
-                kernels.add(conv.field());
-            } else if (step instanceof Plan.ConvStep conv) {
-                constructor.addStatement("this.$N = $T.create($T.$L, $N,\n$>$L,\n$L,\n$L,\n$T.$L, $Lf$<)", conv.field(),
-                        ConvKernel.class, ConvKernel.Algorithm.class, conv.algorithm().name(), conv.geometryName(),
+            if (step instanceof Plan.ConvStep conv) {
+                // A convolution that writes a buffer marked channels-last is prepared by ChannelsLast, told the
+                // input's layout; the same arguments otherwise go to ConvKernel.create.
+                CodeBlock arguments = CodeBlock.of("$T.$L, $N,\n$>$L,\n$L,\n$L,\n$T.$L, $Lf",
+                        ConvKernel.Algorithm.class, conv.algorithm().name(), conv.geometryName(),
                         read(conv.weight(), conv.node()),
                         conv.bias() == null ? "null" : read(conv.bias(), conv.node()),
                         conv.norm() == null ? "null" : fold(conv.norm()),
                         RUNTIME_ACTIVATION, conv.activation().name(), Float.toString((float) conv.alpha()));
+                if (conv.outputChannelsLast()) {
+                    constructor.addStatement("this.$N = $T.convolution($L, $L$<)", conv.field(), ChannelsLast.class,
+                            arguments, conv.inputChannelsLast());
+                } else {
+                    constructor.addStatement("this.$N = $T.create($L$<)", conv.field(), ConvKernel.class, arguments);
+                }
                 kernels.add(conv.field());
             } else if (step instanceof Plan.DenseStep dense) {
                 constructor.addStatement("this.$N = $T.create($L, $L,\n$>$L,\n$L,\n$T.$L, $Lf$<)", dense.field(),

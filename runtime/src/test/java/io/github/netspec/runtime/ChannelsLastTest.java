@@ -1,6 +1,7 @@
 package io.github.netspec.runtime;
 
 import static io.github.netspec.runtime.FastKernelTest.assertCloseForSums;
+import static io.github.netspec.runtime.FastKernelTest.plainLoops;
 import static io.github.netspec.runtime.FastKernelTest.positives;
 import static io.github.netspec.runtime.FastKernelTest.randoms;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -85,18 +86,10 @@ class ChannelsLastTest {
         // Offsets into shared arrays, as the generated code's arena uses them.
         int inOffset = 7;
         float[] in = randoms(random, inOffset + batch * g.inSize());
+        float[] channelsLastIn = markedBatch(in, inOffset, batch, g.inChannels());
         for (Activation activation : List.of(Activation.NONE, Activation.RELU6, Activation.GELU)) {
-            float[] expected = new float[batch * g.outSize()];
-            float[] channelsLastIn = new float[inOffset + batch * g.inSize()];
-            for (int n = 0; n < batch; n++) {
-                float[] sample = Arrays.copyOfRange(in, inOffset + n * g.inSize(), inOffset + (n + 1) * g.inSize());
-                float[] out = new float[g.outSize()];
-                Convolution.forward(g, sample, weight, bias, out);
-                activation.apply(out, 0, out.length, 0f);
-                System.arraycopy(marked(out, g.outChannels()), 0, expected, n * g.outSize(), out.length);
-                System.arraycopy(marked(sample, g.inChannels()), 0, channelsLastIn, inOffset + n * g.inSize(),
-                        sample.length);
-            }
+            float[] expected = markedBatch(plainLoops(g, weight, bias, null, activation, in, inOffset, batch), 0,
+                    batch, g.outChannels());
             TaskKernel kernel = ChannelsLast.convolution(ConvKernel.Algorithm.DEPTHWISE, g, weight, bias, null,
                     activation, 0f, true);
             assertEquals(ChannelsLast.ACTIVE ? ChannelsLastDepthwise.class : ConvKernel.class, kernel.getClass());
@@ -116,22 +109,10 @@ class ChannelsLastTest {
                 randoms(random, g.outChannels()), positives(random, g.outChannels()), 1e-5);
         int inOffset = 7;
         float[] in = randoms(random, inOffset + batch * g.inSize());
-        float[] channelsLastIn = new float[in.length];
-        for (int n = 0; n < batch; n++) {
-            int from = inOffset + n * g.inSize();
-            System.arraycopy(marked(Arrays.copyOfRange(in, from, from + g.inSize()), g.inChannels()), 0,
-                    channelsLastIn, from, g.inSize());
-        }
+        float[] channelsLastIn = markedBatch(in, inOffset, batch, g.inChannels());
         for (Activation activation : List.of(Activation.NONE, Activation.RELU6, Activation.GELU)) {
-            float[] expected = new float[batch * g.outSize()];
-            for (int n = 0; n < batch; n++) {
-                float[] sample = Arrays.copyOfRange(in, inOffset + n * g.inSize(), inOffset + (n + 1) * g.inSize());
-                float[] out = new float[g.outSize()];
-                Convolution.forward(g, sample, weight, bias, out);
-                norm.apply(out, g.outHeight() * g.outWidth());
-                activation.apply(out, 0, out.length, 0f);
-                System.arraycopy(marked(out, g.outChannels()), 0, expected, n * g.outSize(), out.length);
-            }
+            float[] expected = markedBatch(plainLoops(g, weight, bias, norm, activation, in, inOffset, batch), 0,
+                    batch, g.outChannels());
             for (boolean inputChannelsLast : new boolean[] {false, true}) {
                 TaskKernel kernel = ChannelsLast.convolution(ConvKernel.Algorithm.GEMM, g, weight, bias, norm,
                         activation, 0f, inputChannelsLast);
@@ -151,12 +132,7 @@ class ChannelsLastTest {
         int channels = g.inChannels();
         int spatial = g.inHeight() * g.inWidth();
         float[] in = randoms(random, 2 + batch * g.inSize());
-        float[] channelsLastIn = new float[in.length];
-        for (int n = 0; n < batch; n++) {
-            int from = 2 + n * g.inSize();
-            System.arraycopy(marked(Arrays.copyOfRange(in, from, from + g.inSize()), channels), 0,
-                    channelsLastIn, from, g.inSize());
-        }
+        float[] channelsLastIn = markedBatch(in, 2, batch, channels);
         float[] expected = new float[1 + batch * channels];
         float[] actual = new float[1 + batch * channels];
         Pooling.globalAverage(batch * channels, spatial, in, 2, expected, 1);
@@ -209,6 +185,20 @@ class ChannelsLastTest {
     /** A channels-first tensor in the layout of a buffer marked channels-last: transposed where that is active. */
     static float[] marked(float[] channelsFirst, int channels) {
         return ChannelsLast.ACTIVE ? channelsLast(channelsFirst, channels) : channelsFirst;
+    }
+
+    /**
+     * A batch of channels-first samples from {@code samples[offset]}, each in the layout of a buffer marked
+     * channels-last, at the same place in an array of the same length.
+     */
+    static float[] markedBatch(float[] samples, int offset, int batch, int channels) {
+        int size = (samples.length - offset) / batch;
+        float[] marked = new float[samples.length];
+        for (int n = 0; n < batch; n++) {
+            int from = offset + n * size;
+            System.arraycopy(marked(Arrays.copyOfRange(samples, from, from + size), channels), 0, marked, from, size);
+        }
+        return marked;
     }
 
     /** {@code [channels][pixels]} to {@code [pixels][channels]}. */

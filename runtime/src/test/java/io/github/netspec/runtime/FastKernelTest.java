@@ -157,15 +157,7 @@ class FastKernelTest {
         int outOffset = 5;
         float[] in = randoms(random, inOffset + batch * g.inSize());
         for (Activation activation : List.of(Activation.RELU6, Activation.GELU)) {
-            float[] expected = new float[batch * g.outSize()];
-            for (int n = 0; n < batch; n++) {
-                float[] sample = Arrays.copyOfRange(in, inOffset + n * g.inSize(), inOffset + (n + 1) * g.inSize());
-                float[] out = new float[g.outSize()];
-                Convolution.forward(g, sample, weight, bias, out);
-                norm.apply(out, g.outHeight() * g.outWidth());
-                activation.apply(out, 0, out.length, 0f);
-                System.arraycopy(out, 0, expected, n * g.outSize(), out.length);
-            }
+            float[] expected = plainLoops(g, weight, bias, norm, activation, in, inOffset, batch);
             for (ConvKernel.Algorithm algorithm : applicable(g)) {
                 ConvKernel kernel = ConvKernel.create(algorithm, g, weight, bias, norm, activation, 0f);
                 float[] out = new float[outOffset + batch * g.outSize()];
@@ -174,6 +166,26 @@ class FastKernelTest {
                         Arrays.copyOfRange(out, outOffset, out.length), g.weightSize() / g.outChannels());
             }
         }
+    }
+
+    /**
+     * What the plain loops give for a batch of channels-first samples from {@code in[inOffset]}: the
+     * convolution, then the batch norm (if any), then the activation, each sample after the one before.
+     */
+    static float[] plainLoops(ConvGeometry g, float[] weight, float[] bias, BatchNorm norm, Activation activation,
+                              float[] in, int inOffset, int batch) {
+        float[] expected = new float[batch * g.outSize()];
+        for (int n = 0; n < batch; n++) {
+            float[] sample = Arrays.copyOfRange(in, inOffset + n * g.inSize(), inOffset + (n + 1) * g.inSize());
+            float[] out = new float[g.outSize()];
+            Convolution.forward(g, sample, weight, bias, out);
+            if (norm != null) {
+                norm.apply(out, g.outHeight() * g.outWidth());
+            }
+            activation.apply(out, 0, out.length, 0f);
+            System.arraycopy(out, 0, expected, n * g.outSize(), out.length);
+        }
+        return expected;
     }
 
     /**
