@@ -37,7 +37,10 @@ final class ChannelsLastDepthwise implements TaskKernel {
      * whose windows' middle rows all fall inside the input: what the four-pixel kernel runs.
      */
     private final boolean fourPixels;
-    /** A row of zeros for the four-pixel kernel's taps above or below the input: nine pixels' channels. */
+    /**
+     * A row of zeros for the taps above or below the input: as many pixels' channels as the eight-pixel kernel
+     * reads at stride 2, seventeen.
+     */
     private final float[] zeros;
 
     /**
@@ -65,7 +68,7 @@ final class ChannelsLastDepthwise implements TaskKernel {
         this.fourPixels = g.kernelHeight() == 3 && g.kernelWidth() == 3 && g.dilationHeight() == 1
                 && g.dilationWidth() == 1 && (g.strideWidth() == 1 || g.strideWidth() == 2) && g.padTop() == 1
                 && g.inHeight() >= 2 && (g.outHeight() - 1) * g.strideHeight() < g.inHeight();
-        this.zeros = new float[fourPixels ? 9 * channels : 0];
+        this.zeros = new float[fourPixels ? 17 * channels : 0];
     }
 
     /** Whether a geometry can run here: one filter per channel (no channel multiplier), zero padding. */
@@ -168,19 +171,38 @@ final class ChannelsLastDepthwise implements TaskKernel {
     }
 
     /**
-     * The inner columns of an output row whose window starts at input row {@code top}, four pixels at a time;
-     * the last four end at endInner, redoing a few pixels (with the same bits) rather than leaving them to the
-     * pixel kernel, which costs several times as much a pixel. A row of taps over the padding reads zeros.
+     * The inner columns of an output row whose window starts at input row {@code top}, eight pixels at a time,
+     * then four: the last run ends at endInner, redoing a few pixels (with the same bits) rather than leaving
+     * them to the pixel kernel, which costs several times as much a pixel. A row of taps over the padding
+     * reads zeros.
      */
     private void fourPixelRuns(int top, float[] in, int input, float[] out, int output, float low, float high) {
+        int ox = firstInner;
+        while (ox < endInner) {
+            int left = endInner - ox;
+            int pixels = left >= 8 || endInner - firstInner >= 8 && left > 4 ? 8 : 4;
+            ox = Math.min(ox, endInner - pixels);
+            run(top, ox, pixels, in, input, out, output, low, high);
+            ox += pixels;
+        }
+    }
+
+    /** {@code pixels} (four or eight) inner pixels from output column {@code ox}. */
+    private void run(int top, int ox, int pixels, float[] in, int input, float[] out, int output, float low,
+                     float high) {
         int rowStep = g.inWidth() * channels;
         boolean topInside = top >= 0;
         boolean bottomInside = top + 2 < g.inHeight();
-        for (int ox = firstInner; ox < endInner; ox += 4) {
-            ox = Math.min(ox, endInner - 4);
-            int middle = input + (top + 1) * rowStep + (ox * g.strideWidth() - g.padLeft()) * channels;
-            ChannelsLastKernels.depthwise3x3Fours(topInside ? in : zeros, topInside ? middle - rowStep : 0, in,
-                    middle, bottomInside ? in : zeros, bottomInside ? middle + rowStep : 0, channels,
+        int middle = input + (top + 1) * rowStep + (ox * g.strideWidth() - g.padLeft()) * channels;
+        float[] upper = topInside ? in : zeros;
+        int atUpper = topInside ? middle - rowStep : 0;
+        float[] lower = bottomInside ? in : zeros;
+        int atLower = bottomInside ? middle + rowStep : 0;
+        if (pixels == 8) {
+            ChannelsLastKernels.depthwise3x3Eights(upper, atUpper, in, middle, lower, atLower, channels,
+                    g.strideWidth(), weights, bias, out, output + ox * channels, low, high);
+        } else {
+            ChannelsLastKernels.depthwise3x3Fours(upper, atUpper, in, middle, lower, atLower, channels,
                     g.strideWidth(), weights, bias, out, output + ox * channels, low, high);
         }
     }

@@ -30,6 +30,12 @@ class ChannelsLastTest {
                 conv(16, 15, 15, 3, 2, 1, 1),
                 conv(8, 7, 7, 3, 1, 1, 1),
                 conv(8, 7, 7, 3, 2, 1, 1),
+                // eight-pixel runs: two exactly, then ones whose last moves back (remainders of 5 to 7) or hands
+                // over to a run of four, at both strides, with a channel tail
+                conv(8, 18, 18, 3, 1, 1, 1),
+                conv(20, 30, 30, 3, 2, 1, 1),
+                conv(12, 20, 20, 3, 2, 1, 1),
+                conv(8, 17, 17, 3, 1, 1, 1),
                 // inner runs that do not divide into fours (the last moves back), and fewer than four
                 conv(8, 11, 11, 3, 1, 1, 1),
                 conv(8, 5, 5, 3, 1, 1, 1),
