@@ -11,9 +11,10 @@ import java.util.Arrays;
  *
  * <p>Weights are kept as {@code [ky][kx][channel]}, a tap's filters side by side. A task is a run of output
  * rows. Each row splits into inner columns, whose taps all fall inside the input, and the edge columns on
- * either side. A 3×3 filter at stride 1 or 2 runs four inner pixels at once ({@link ChannelsLastKernels}),
- * sharing each loaded input between the pixels whose windows overlap, and reads a row of zeros for taps above
- * or below the input; other filters and the edge columns run a pixel at a time over the taps inside.
+ * either side. A 3×3 filter at stride 1 or 2 runs eight or four inner pixels at once
+ * ({@link ChannelsLastKernels}), sharing each loaded input between the pixels whose windows overlap, and reads
+ * a row of zeros for taps above or below the input; other filters and the edge columns run a pixel at a time
+ * over the taps inside.
  *
  * <p>A Vector API path kernel: see {@link ChannelsLast} for why the scalar path stays channels-first.
  */
@@ -34,9 +35,9 @@ final class ChannelsLastDepthwise implements TaskKernel {
     private final int endInner;
     /**
      * A 3×3 filter at dilation 1, column stride 1 or 2 and padding 1 above, on an input of two rows or more,
-     * whose windows' middle rows all fall inside the input: what the four-pixel kernel runs.
+     * whose windows' middle rows all fall inside the input: what the kernels for runs of pixels take.
      */
-    private final boolean fourPixels;
+    private final boolean runsOfPixels;
     /**
      * A row of zeros for the taps above or below the input: as many pixels' channels as the eight-pixel kernel
      * reads at stride 2, seventeen.
@@ -65,10 +66,10 @@ final class ChannelsLastDepthwise implements TaskKernel {
         this.firstInner = Math.min(g.outWidth(), ceilDiv(g.padLeft(), g.strideWidth()));
         int lastInner = Math.floorDiv(g.inWidth() - 1 + g.padLeft() - span, g.strideWidth());
         this.endInner = Math.max(firstInner, Math.min(g.outWidth(), lastInner + 1));
-        this.fourPixels = g.kernelHeight() == 3 && g.kernelWidth() == 3 && g.dilationHeight() == 1
+        this.runsOfPixels = g.kernelHeight() == 3 && g.kernelWidth() == 3 && g.dilationHeight() == 1
                 && g.dilationWidth() == 1 && (g.strideWidth() == 1 || g.strideWidth() == 2) && g.padTop() == 1
                 && g.inHeight() >= 2 && (g.outHeight() - 1) * g.strideHeight() < g.inHeight();
-        this.zeros = new float[fourPixels ? 17 * channels : 0];
+        this.zeros = new float[runsOfPixels ? 17 * channels : 0];
     }
 
     /** Whether a geometry can run here: one filter per channel (no channel multiplier), zero padding. */
@@ -161,8 +162,8 @@ final class ChannelsLastDepthwise implements TaskKernel {
         for (; ox < firstInner; ox++) {
             pixel(oy, ox, firstTapRow, endTapRow, in, input, out, output, low, high);
         }
-        if (fourPixels && endInner - firstInner >= 4) {
-            fourPixelRuns(top, in, input, out, output, low, high);
+        if (runsOfPixels && endInner - firstInner >= 4) { // narrower rows: the pixel kernel alone
+            pixelRuns(top, in, input, out, output, low, high);
             ox = endInner;
         }
         for (; ox < g.outWidth(); ox++) {
@@ -176,20 +177,21 @@ final class ChannelsLastDepthwise implements TaskKernel {
      * them to the pixel kernel, which costs several times as much a pixel. A row of taps over the padding
      * reads zeros.
      */
-    private void fourPixelRuns(int top, float[] in, int input, float[] out, int output, float low, float high) {
+    private void pixelRuns(int top, float[] in, int input, float[] out, int output, float low, float high) {
         int ox = firstInner;
         while (ox < endInner) {
+            // Five to seven left after runs of eight: one more, moved back; four or fewer: a run of four.
             int left = endInner - ox;
             int pixels = left >= 8 || endInner - firstInner >= 8 && left > 4 ? 8 : 4;
             ox = Math.min(ox, endInner - pixels);
-            run(top, ox, pixels, in, input, out, output, low, high);
+            pixelRun(top, ox, pixels, in, input, out, output, low, high);
             ox += pixels;
         }
     }
 
     /** {@code pixels} (four or eight) inner pixels from output column {@code ox}. */
-    private void run(int top, int ox, int pixels, float[] in, int input, float[] out, int output, float low,
-                     float high) {
+    private void pixelRun(int top, int ox, int pixels, float[] in, int input, float[] out, int output, float low,
+                          float high) {
         int rowStep = g.inWidth() * channels;
         boolean topInside = top >= 0;
         boolean bottomInside = top + 2 < g.inHeight();
