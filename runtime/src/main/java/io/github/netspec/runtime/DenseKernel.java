@@ -119,6 +119,9 @@ public final class DenseKernel implements TaskKernel {
      */
     private static final int SCALAR_NARROW = 20;
 
+    /** Outputs of a narrow layer one pass over the weights sums on the Vector API path. */
+    private static final int DOTS = 5;
+
     /**
      * A layer with few outputs computes each as a dot product: on the Vector API path below two tiles of
      * outputs, on the scalar path below {@link #SCALAR_NARROW}.
@@ -130,12 +133,13 @@ public final class DenseKernel implements TaskKernel {
     /**
      * Floats of {@link Scratch} a task needs. Vector API path: per tile of MR samples, its slice of one block
      * of inputs, packed, then the MR output rows of every tile. Scalar path: a packed panel of MR samples and
-     * their MR output rows. A narrow layer: none on the Vector API path, one block's eight sums on the scalar.
+     * their MR output rows. A narrow layer: a pass's sums, two samples' of {@link #DOTS} outputs on the Vector API
+     * path, one block's eight on the scalar.
      */
     @Override
     public int scratchSize() {
         if (isNarrow(outFeatures)) {
-            return Simd.VECTOR ? 0 : 2 * SCALAR_PANEL;
+            return Simd.VECTOR ? 2 * DOTS : 2 * SCALAR_PANEL;
         }
         return Simd.VECTOR ? TILES_PER_PASS * Gemm.MR * (blockDepth + stride) : inFeatures * Gemm.MR + Gemm.MR * stride;
     }
@@ -230,7 +234,7 @@ public final class DenseKernel implements TaskKernel {
 
     /**
      * Outputs {@code [fromCol, toCol)} of a narrow layer, for {@code samples} samples from {@code in[input]}:
-     * two samples to a pass over the weights, any last one alone.
+     * five outputs of two samples to a pass over the weights, any last sample alone, the sums in scratch.
      */
     private void dotProducts(float[] in, int input, int samples, int fromCol, int toCol, float[] out, int output,
                              float[] scratch) {
@@ -238,25 +242,33 @@ public final class DenseKernel implements TaskKernel {
             scalarDotProducts(in, input, samples, fromCol, toCol, out, output, scratch);
             return;
         }
-        int s = 0;
-        for (; s + 2 <= samples; s += 2) {
-            int row = output + s * outFeatures;
-            int next = row + outFeatures;
-            for (int o = fromCol; o < toCol; o++) {
-                VectorKernels.dotPair(panels, o * inFeatures, in, input + s * inFeatures, input + (s + 1) * inFeatures,
-                        inFeatures, out, row + o, next + o);
-                out[row + o] += bias[o];
-                out[next + o] += bias[o];
+        for (int s = 0; s < samples; s += 2) {
+            boolean pair = s + 1 < samples;
+            int first = input + s * inFeatures;
+            for (int o = fromCol; o < toCol; o += DOTS) {
+                int last = Math.min(o + DOTS, toCol) - 1; // a short group repeats its last row
+                int w0 = o * inFeatures;
+                int w1 = Math.min(o + 1, last) * inFeatures;
+                int w2 = Math.min(o + 2, last) * inFeatures;
+                int w3 = Math.min(o + 3, last) * inFeatures;
+                int w4 = last * inFeatures;
+                if (pair) {
+                    VectorKernels.dotsTwoByFive(panels, w0, w1, w2, w3, w4, inFeatures, in, first, first + inFeatures,
+                            scratch, 0);
+                } else {
+                    VectorKernels.dotsOneByFive(panels, w0, w1, w2, w3, w4, inFeatures, in, first, scratch, 0);
+                }
+                for (int i = 0; i <= last - o; i++) {
+                    out[output + s * outFeatures + o + i] = scratch[i] + bias[o + i];
+                    if (pair) {
+                        out[output + (s + 1) * outFeatures + o + i] = scratch[DOTS + i] + bias[o + i];
+                    }
+                }
             }
-            activation.apply(out, row + fromCol, row + toCol, alpha);
-            activation.apply(out, next + fromCol, next + toCol, alpha);
-        }
-        for (; s < samples; s++) {
-            int row = output + s * outFeatures;
-            for (int o = fromCol; o < toCol; o++) {
-                out[row + o] = VectorKernels.dot(panels, o * inFeatures, in, input + s * inFeatures, inFeatures) + bias[o];
+            for (int n = s; n < s + (pair ? 2 : 1); n++) {
+                int row = output + n * outFeatures;
+                activation.apply(out, row + fromCol, row + toCol, alpha);
             }
-            activation.apply(out, row + fromCol, row + toCol, alpha);
         }
     }
 

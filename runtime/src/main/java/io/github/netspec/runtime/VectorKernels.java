@@ -554,77 +554,105 @@ final class VectorKernels {
     }
 
     /**
-     * {@code Σk w[wOffset + k]·x[xOffset + k]} over {@code depth}: one output of a narrow dense layer. Four
-     * vectors at a time into separate sums hide the FMA latency; the tail is summed a float at a time.
+     * Five outputs of a narrow dense layer for one sample: {@code sums[at + i] = Σk w[rows[i] + k]·x[input + k]}
+     * over {@code depth}, for the weight rows starting at {@code w0 .. w4} (a group of fewer outputs repeats its
+     * last row and ignores the extra sums). Each sum is one chain of vector multiply-adds, then its lanes added,
+     * then the tail past the last whole vector a float at a time; {@link #dotsTwoByFive} forms its sums the
+     * same way, so a sample gets the same bits at any batch (the JIT's lane order being the same in both).
+     * Five chains keep the FMA pipes busy and read each input vector once for five outputs: MnistNet's
+     * 6272→10 layer took 3.7 µs instead of 4.9 with four chains on one output at a time (one core, Zen 3).
      */
-    static float dot(float[] w, int wOffset, float[] x, int xOffset, int depth) {
+    static void dotsOneByFive(float[] w, int w0, int w1, int w2, int w3, int w4, int depth, float[] x, int input,
+                              float[] sums, int at) {
         FloatVector s0 = FloatVector.zero(S);
         FloatVector s1 = s0;
         FloatVector s2 = s0;
         FloatVector s3 = s0;
+        FloatVector s4 = s0;
         int k = 0;
-        for (; k + 4 * L <= depth; k += 4 * L) {
-            s0 = FloatVector.fromArray(S, w, wOffset + k).fma(FloatVector.fromArray(S, x, xOffset + k), s0);
-            s1 = FloatVector.fromArray(S, w, wOffset + k + L).fma(FloatVector.fromArray(S, x, xOffset + k + L), s1);
-            s2 = FloatVector.fromArray(S, w, wOffset + k + 2 * L)
-                    .fma(FloatVector.fromArray(S, x, xOffset + k + 2 * L), s2);
-            s3 = FloatVector.fromArray(S, w, wOffset + k + 3 * L)
-                    .fma(FloatVector.fromArray(S, x, xOffset + k + 3 * L), s3);
-        }
         for (; k + L <= depth; k += L) {
-            s0 = FloatVector.fromArray(S, w, wOffset + k).fma(FloatVector.fromArray(S, x, xOffset + k), s0);
+            FloatVector xk = FloatVector.fromArray(S, x, input + k);
+            s0 = FloatVector.fromArray(S, w, w0 + k).fma(xk, s0);
+            s1 = FloatVector.fromArray(S, w, w1 + k).fma(xk, s1);
+            s2 = FloatVector.fromArray(S, w, w2 + k).fma(xk, s2);
+            s3 = FloatVector.fromArray(S, w, w3 + k).fma(xk, s3);
+            s4 = FloatVector.fromArray(S, w, w4 + k).fma(xk, s4);
         }
-        float sum = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        sums[at] = s0.reduceLanes(VectorOperators.ADD);
+        sums[at + 1] = s1.reduceLanes(VectorOperators.ADD);
+        sums[at + 2] = s2.reduceLanes(VectorOperators.ADD);
+        sums[at + 3] = s3.reduceLanes(VectorOperators.ADD);
+        sums[at + 4] = s4.reduceLanes(VectorOperators.ADD);
         for (; k < depth; k++) {
-            sum += w[wOffset + k] * x[xOffset + k];
+            sums[at] += w[w0 + k] * x[input + k];
+            sums[at + 1] += w[w1 + k] * x[input + k];
+            sums[at + 2] += w[w2 + k] * x[input + k];
+            sums[at + 3] += w[w3 + k] * x[input + k];
+            sums[at + 4] += w[w4 + k] * x[input + k];
         }
-        return sum;
     }
 
     /**
-     * {@link #dot} of one weight row with two inputs, reading the weights once: at batch > 1 a narrow layer's
-     * dot products wait on its weights, not on the FMAs. Each sum is formed as {@link #dot} forms it (the
-     * order of {@code reduceLanes} is the JIT's choice, so the last bit may differ between the two). The sums go
-     * to {@code sums[firstSum]} and {@code sums[secondSum]}.
+     * {@link #dotsOneByFive} for two samples at once (inputs at {@code x[first]} and {@code x[second]}), reading
+     * the weights once for both: ten chains, the first sample's sums to {@code sums[at ..]}, the second's to
+     * {@code sums[at + 5 ..]}. At batch > 1 a narrow layer's dot products wait on reading their operands from
+     * L2, not on the multiply-adds: MnistNet's 6272→10 layer took 18.2 µs at batch 8 against 30.2 with one
+     * output of two samples at a time (one core, Zen 3).
      */
-    static void dotPair(float[] w, int wOffset, float[] x, int first, int second, int depth, float[] sums,
-                        int firstSum, int secondSum) {
+    static void dotsTwoByFive(float[] w, int w0, int w1, int w2, int w3, int w4, int depth, float[] x, int first,
+                              int second, float[] sums, int at) {
         FloatVector p0 = FloatVector.zero(S);
         FloatVector p1 = p0;
         FloatVector p2 = p0;
         FloatVector p3 = p0;
+        FloatVector p4 = p0;
         FloatVector q0 = p0;
         FloatVector q1 = p0;
         FloatVector q2 = p0;
         FloatVector q3 = p0;
+        FloatVector q4 = p0;
         int k = 0;
-        for (; k + 4 * L <= depth; k += 4 * L) {
-            FloatVector w0 = FloatVector.fromArray(S, w, wOffset + k);
-            FloatVector w1 = FloatVector.fromArray(S, w, wOffset + k + L);
-            FloatVector w2 = FloatVector.fromArray(S, w, wOffset + k + 2 * L);
-            FloatVector w3 = FloatVector.fromArray(S, w, wOffset + k + 3 * L);
-            p0 = w0.fma(FloatVector.fromArray(S, x, first + k), p0);
-            q0 = w0.fma(FloatVector.fromArray(S, x, second + k), q0);
-            p1 = w1.fma(FloatVector.fromArray(S, x, first + k + L), p1);
-            q1 = w1.fma(FloatVector.fromArray(S, x, second + k + L), q1);
-            p2 = w2.fma(FloatVector.fromArray(S, x, first + k + 2 * L), p2);
-            q2 = w2.fma(FloatVector.fromArray(S, x, second + k + 2 * L), q2);
-            p3 = w3.fma(FloatVector.fromArray(S, x, first + k + 3 * L), p3);
-            q3 = w3.fma(FloatVector.fromArray(S, x, second + k + 3 * L), q3);
-        }
         for (; k + L <= depth; k += L) {
-            FloatVector w0 = FloatVector.fromArray(S, w, wOffset + k);
-            p0 = w0.fma(FloatVector.fromArray(S, x, first + k), p0);
-            q0 = w0.fma(FloatVector.fromArray(S, x, second + k), q0);
+            FloatVector xp = FloatVector.fromArray(S, x, first + k);
+            FloatVector xq = FloatVector.fromArray(S, x, second + k);
+            FloatVector v0 = FloatVector.fromArray(S, w, w0 + k);
+            p0 = v0.fma(xp, p0);
+            q0 = v0.fma(xq, q0);
+            FloatVector v1 = FloatVector.fromArray(S, w, w1 + k);
+            p1 = v1.fma(xp, p1);
+            q1 = v1.fma(xq, q1);
+            FloatVector v2 = FloatVector.fromArray(S, w, w2 + k);
+            p2 = v2.fma(xp, p2);
+            q2 = v2.fma(xq, q2);
+            FloatVector v3 = FloatVector.fromArray(S, w, w3 + k);
+            p3 = v3.fma(xp, p3);
+            q3 = v3.fma(xq, q3);
+            FloatVector v4 = FloatVector.fromArray(S, w, w4 + k);
+            p4 = v4.fma(xp, p4);
+            q4 = v4.fma(xq, q4);
         }
-        float firstDot = p0.add(p1).add(p2.add(p3)).reduceLanes(VectorOperators.ADD);
-        float secondDot = q0.add(q1).add(q2.add(q3)).reduceLanes(VectorOperators.ADD);
+        sums[at] = p0.reduceLanes(VectorOperators.ADD);
+        sums[at + 1] = p1.reduceLanes(VectorOperators.ADD);
+        sums[at + 2] = p2.reduceLanes(VectorOperators.ADD);
+        sums[at + 3] = p3.reduceLanes(VectorOperators.ADD);
+        sums[at + 4] = p4.reduceLanes(VectorOperators.ADD);
+        sums[at + 5] = q0.reduceLanes(VectorOperators.ADD);
+        sums[at + 6] = q1.reduceLanes(VectorOperators.ADD);
+        sums[at + 7] = q2.reduceLanes(VectorOperators.ADD);
+        sums[at + 8] = q3.reduceLanes(VectorOperators.ADD);
+        sums[at + 9] = q4.reduceLanes(VectorOperators.ADD);
         for (; k < depth; k++) {
-            firstDot += w[wOffset + k] * x[first + k];
-            secondDot += w[wOffset + k] * x[second + k];
+            sums[at] += w[w0 + k] * x[first + k];
+            sums[at + 1] += w[w1 + k] * x[first + k];
+            sums[at + 2] += w[w2 + k] * x[first + k];
+            sums[at + 3] += w[w3 + k] * x[first + k];
+            sums[at + 4] += w[w4 + k] * x[first + k];
+            sums[at + 5] += w[w0 + k] * x[second + k];
+            sums[at + 6] += w[w1 + k] * x[second + k];
+            sums[at + 7] += w[w2 + k] * x[second + k];
+            sums[at + 8] += w[w3 + k] * x[second + k];
+            sums[at + 9] += w[w4 + k] * x[second + k];
         }
-        sums[firstSum] = firstDot;
-        sums[secondSum] = secondDot;
     }
 
     /*
