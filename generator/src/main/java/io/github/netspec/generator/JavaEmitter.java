@@ -93,6 +93,14 @@ public final class JavaEmitter {
                         plan.naiveSize())
                 .initializer("$L", plan.arenaSize())
                 .build());
+        if (plan.samplesPerPass() > 0) {
+            type.addField(FieldSpec.builder(TypeName.INT, "SAMPLES_PER_PASS", Modifier.PRIVATE, Modifier.STATIC,
+                            Modifier.FINAL)
+                    .addJavadoc("Samples a batch runs through the layers at a time, so that a pass's tensors stay in cache:\n"
+                            + "the weights ($L) are few beside a sample's tensors.", network.parameterCount())
+                    .initializer("$L", plan.samplesPerPass())
+                    .build());
+        }
         plan.steps().forEach(step -> geometryField(step).ifPresent(type::addField));
         plan.steps().forEach(step -> kernelFieldSpec(step).ifPresent(type::addField));
         type.addField(FieldSpec.builder(ParameterizedTypeName.get(ThreadLocal.class, Workspace.class), "workspaces",
@@ -117,7 +125,7 @@ public final class JavaEmitter {
                         .addMethod(predictOne())
                         .addMethod(predictInto())
                         .addMethod(predictBatch())
-                        .addMethod(run())
+                        .addMethods(plan.samplesPerPass() > 0 ? List.of(passes(), layers("pass")) : List.of(layers("run")))
                         .build())
                 .skipJavaLangImports(true)
                 .indent("    ")
@@ -434,9 +442,31 @@ public final class JavaEmitter {
         return predict.addStatement("run(input, 0, output, 0, batch, team)").build();
     }
 
+    /** The batch in passes of {@code SAMPLES_PER_PASS} samples, each through every layer. */
+    private MethodSpec passes() {
+        return MethodSpec.methodBuilder("run")
+                .addJavadoc("The layers in order on {@code batch} samples at the given offsets, {@code SAMPLES_PER_PASS} at a\n"
+                        + "time.\n\n"
+                        + "@param team the threads that share each large layer: this view's, or the calling thread alone\n"
+                        + "    when the batch was split by samples\n")
+                .addModifiers(Modifier.PRIVATE)
+                .addParameter(FLOATS, "input")
+                .addParameter(TypeName.INT, "inputOffset")
+                .addParameter(FLOATS, "output")
+                .addParameter(TypeName.INT, "outputOffset")
+                .addParameter(TypeName.INT, "batch")
+                .addParameter(ThreadTeam.class, "team")
+                .beginControlFlow("for (int first = 0; first < batch; first += SAMPLES_PER_PASS)")
+                .addStatement("int count = $T.min(SAMPLES_PER_PASS, batch - first)", Math.class)
+                .addStatement("pass(input, inputOffset + first * INPUT_SIZE, output, outputOffset + first * OUTPUT_SIZE,"
+                        + " count, team)")
+                .endControlFlow()
+                .build();
+    }
+
     /** Every layer in order on {@code batch} samples, each large one shared by {@code team}. */
-    private MethodSpec run() {
-        MethodSpec.Builder run = MethodSpec.methodBuilder("run")
+    private MethodSpec layers(String name) {
+        MethodSpec.Builder run = MethodSpec.methodBuilder(name)
                 .addJavadoc("The layers in order on {@code batch} samples at the given offsets.\n\n"
                         + "@param team the threads that share each large layer: this view's, or the calling thread alone\n"
                         + "    when the batch was split by samples\n")

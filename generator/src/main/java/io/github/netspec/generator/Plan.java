@@ -20,9 +20,11 @@ import java.util.Map;
  *     its n samples of a buffer together, from n times the offset)
  * @param arenaSize the arena's floats per sample: the peak of live intermediate tensors under the plan
  * @param naiveSize the floats per sample if every intermediate tensor had its own array
+ * @param samplesPerPass samples a batch runs through the network at a time, or 0 for the whole batch at once
+ *     (see {@link Planner#samplesPerPass})
  */
 public record Plan(CheckedNetwork network, List<Step> steps, Buffer input, Buffer output, boolean outputIsInput,
-                   Map<Buffer, Integer> offsets, int arenaSize, long naiveSize) {
+                   Map<Buffer, Integer> offsets, int arenaSize, long naiveSize, int samplesPerPass) {
 
     public Plan {
         steps = List.copyOf(steps);

@@ -35,6 +35,12 @@ import java.util.Set;
  */
 public final class Planner {
 
+    /** Activations a pass keeps in cache ({@link #samplesPerPass}): a quarter of the build machine's L3. */
+    static final long PASS_ACTIVATION_BYTES = 8L << 20;
+
+    /** Weights per float of a sample's activations up to which a batch runs in passes. */
+    static final long PASS_WEIGHTS_PER_ACTIVATION = 4;
+
     private final CheckedNetwork network;
     private final NameAllocator names = new NameAllocator();
     private final NameAllocator constants = new NameAllocator();
@@ -51,12 +57,13 @@ public final class Planner {
         this.network = network;
         // The generated class's own fields, parameters and locals; a layer's field must not take them.
         for (String reserved : List.of("input", "output", "batch", "weights", "network", "safetensors", "arena",
-                "scratch", "workspace", "workspaces", "team", "samples", "inputOffset", "outputOffset")) {
+                "scratch", "workspace", "workspaces", "team", "samples", "inputOffset", "outputOffset", "first",
+                "count")) {
             names.newName(reserved, reserved);
         }
         // The public constants every generated class has; a label such as input_size must not take them.
         for (String reserved : List.of("INPUT_SIZE", "OUTPUT_SIZE", "PARAMETER_COUNT", "INPUT_SHAPE", "OUTPUT_SHAPE",
-                "ARENA_SIZE")) {
+                "ARENA_SIZE", "SAMPLES_PER_PASS")) {
             constants.newName(reserved, reserved);
         }
     }
@@ -78,8 +85,27 @@ public final class Planner {
         List<Plan.Step> laidOut = LayoutPlanner.plan(steps, input, output);
         BufferPlanner.Placement placement = BufferPlanner.place(laidOut, input, output);
         return new Plan(network, laidOut, input, output, output == input, placement.offsets(), placement.arenaSize(),
-                placement.naiveSize());
+                placement.naiveSize(), samplesPerPass(placement.arenaSize(), network.parameterCount()));
     }
+
+    /**
+     * Samples a batch runs through the network at a time, or 0 for the whole batch: passes of as many samples
+     * as {@link #PASS_ACTIVATION_BYTES} of activations hold, when the weights are at most
+     * {@link #PASS_WEIGHTS_PER_ACTIVATION} times one sample's activations. Every layer of a batch run at once
+     * writes its output for all the samples before the next layer reads it; once that is more than the caches
+     * hold, each layer reads its input back from memory. Passes keep a pass's activations in cache and read
+     * the weights once a pass instead of once a batch, which pays where the weights are few. On one core of the
+     * build machine (Zen 3, 32 MB L3), fastest of 8-second runs at batch 8, one sample at a time against the
+     * whole batch: MobileNetV2 (3.5M weights, 1.5M floats of activations a sample) 86.7 and 91.2 ms against
+     * 100.8 and 99.4; ResNet-18 (11.7M and 1.0M) 268 against 257, VggLike (67M and 0.8M) 133 against 88.
+     */
+    static int samplesPerPass(int arenaFloats, long parameterCount) {
+        if (arenaFloats == 0 || parameterCount > PASS_WEIGHTS_PER_ACTIVATION * arenaFloats) {
+            return 0;
+        }
+        return (int) Math.max(1, PASS_ACTIVATION_BYTES / ((long) arenaFloats * Float.BYTES));
+    }
+
 
     private void lower(Node node) {
         Buffer in = buffers.get(node.inputs().get(0));

@@ -40,6 +40,26 @@ class PlannerTest {
     }
 
     @Test
+    void aBatchRunsInPassesOnlyWhereTheWeightsAreFewBesideOneSamplesActivations() {
+        // The sample networks' arenas and weights: MobileNetV2 one sample a pass; ResNet-18 and VggLike, whose
+        // weights outweigh their activations, the whole batch; MnistNet as many as 8 MB of activations hold.
+        assertEquals(1, Planner.samplesPerPass(1_505_280, 3_504_872));
+        assertEquals(0, Planner.samplesPerPass(1_003_520, 11_689_512));
+        assertEquals(0, Planner.samplesPerPass(786_432, 67_494_026));
+        assertEquals(66, Planner.samplesPerPass(31_360, 63_050));
+        assertEquals(0, Planner.samplesPerPass(0, 10), "no intermediate tensors: nothing to keep in cache");
+        Plan plan = plan("""
+                network N {
+                    input [3, 64, 64]
+                    c: conv2d(8, kernel=3, padding=same)
+                    globalavgpool
+                }
+                """);
+        assertEquals(Planner.samplesPerPass(plan.arenaSize(), plan.network().parameterCount()), plan.samplesPerPass());
+        assertEquals(64, plan.samplesPerPass());
+    }
+
+    @Test
     void invertedResidualBlocksRunChannelsLastBetweenTheFirstDepthwiseInputAndTheGlobalPool() {
         Plan plan = plan("""
                 network N {

@@ -77,4 +77,33 @@ class TorchvisionTest {
         MobileNetV2 network = MobileNetV2.load(weights);
         assertClose(expected("MobileNetV2"), network.predict(FormulaWeights.input(MobileNetV2.INPUT_SIZE)), "MobileNetV2");
     }
+
+    /**
+     * MobileNetV2 runs a batch one sample at a time (its SAMPLES_PER_PASS is 1): a batch of three gives each
+     * sample the bits it gets alone, on one thread and on a team of two sharing each layer.
+     */
+    @Test
+    void mobilenetV2BatchRunsInPassesWithTheBitsOfEachSampleAlone() throws Exception {
+        Path weights = folder.resolve("mobilenet_v2.safetensors");
+        FormulaWeights.write(weights, stateDict("MobileNetV2"));
+        MobileNetV2 network = MobileNetV2.load(weights);
+        int size = MobileNetV2.INPUT_SIZE;
+        float[] batch = new float[3 * size];
+        float[] one = FormulaWeights.input(size);
+        for (int sample = 0; sample < 3; sample++) {
+            for (int i = 0; i < size; i++) {
+                batch[sample * size + i] = one[(i + 1000 * sample) % size];
+            }
+        }
+        float[] alone = new float[3 * MobileNetV2.OUTPUT_SIZE];
+        for (int sample = 0; sample < 3; sample++) {
+            System.arraycopy(network.predict(Arrays.copyOfRange(batch, sample * size, (sample + 1) * size)), 0, alone,
+                    sample * MobileNetV2.OUTPUT_SIZE, MobileNetV2.OUTPUT_SIZE);
+        }
+        for (MobileNetV2 view : new MobileNetV2[] {network, network.withThreads(2)}) {
+            float[] together = new float[3 * MobileNetV2.OUTPUT_SIZE];
+            view.predict(batch, 3, together);
+            assertTrue(Arrays.equals(alone, together), "a batch of three against each sample alone");
+        }
+    }
 }
