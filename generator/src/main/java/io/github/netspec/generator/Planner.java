@@ -30,8 +30,9 @@ import java.util.Set;
  *   <li>a standalone activation, batchnorm or add whose (first) input nobody reads afterwards: in place</li>
  *   <li>flatten and dropout: no step; the output is the input buffer under a new shape</li>
  * </ul>
- * Then {@link LayoutPlanner} picks the buffers kept channels-last, and {@link BufferPlanner} places the
- * intermediate buffers in one arena by liveness.
+ * Then {@link LayoutPlanner} picks the buffers kept channels-last, {@link BufferPlanner} places the
+ * intermediate buffers in one arena by liveness, and {@link #samplesPerPass} picks how many samples of a
+ * batch go through the layers at a time.
  */
 public final class Planner {
 
@@ -96,8 +97,9 @@ public final class Planner {
      * hold, each layer reads its input back from memory. Passes keep a pass's activations in cache and read
      * the weights once a pass instead of once a batch, which pays where the weights are few. On one core of the
      * build machine (Zen 3, 32 MB L3), fastest of 8-second runs at batch 8, one sample at a time against the
-     * whole batch: MobileNetV2 (3.5M weights, 1.5M floats of activations a sample) 86.7 and 91.2 ms against
-     * 100.8 and 99.4; ResNet-18 (11.7M and 1.0M) 268 against 257, VggLike (67M and 0.8M) 133 against 88.
+     * whole batch (the sample networks called a sample at a time, before passes existed): MobileNetV2 (3.5M
+     * weights, 1.5M floats of activations a sample) 86.7 and 91.2 ms against 100.8 and 99.4; ResNet-18 (11.7M
+     * and 1.0M) 268 against 257; VggLike (67M and 0.8M) 133 against 88.
      */
     static int samplesPerPass(int arenaFloats, long parameterCount) {
         if (arenaFloats == 0 || parameterCount > PASS_WEIGHTS_PER_ACTIVATION * arenaFloats) {
@@ -105,7 +107,6 @@ public final class Planner {
         }
         return (int) Math.max(1, PASS_ACTIVATION_BYTES / ((long) arenaFloats * Float.BYTES));
     }
-
 
     private void lower(Node node) {
         Buffer in = buffers.get(node.inputs().get(0));

@@ -119,7 +119,7 @@ public final class DenseKernel implements TaskKernel {
      */
     private static final int SCALAR_NARROW = 20;
 
-    /** Outputs of a narrow layer one pass over the weights sums on the Vector API path. */
+    /** Outputs of a narrow layer that one pass over the weights sums, on the Vector API path. */
     private static final int DOTS = 5;
 
     /**
