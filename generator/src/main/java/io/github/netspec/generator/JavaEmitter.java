@@ -444,18 +444,7 @@ public final class JavaEmitter {
 
     /** The batch in passes of {@code SAMPLES_PER_PASS} samples, each through every layer. */
     private MethodSpec passes() {
-        return MethodSpec.methodBuilder("run")
-                .addJavadoc("The layers in order on {@code batch} samples at the given offsets, {@code SAMPLES_PER_PASS} at a\n"
-                        + "time.\n\n"
-                        + "@param team the threads that share each large layer: this view's, or the calling thread alone\n"
-                        + "    when the batch was split by samples\n")
-                .addModifiers(Modifier.PRIVATE)
-                .addParameter(FLOATS, "input")
-                .addParameter(TypeName.INT, "inputOffset")
-                .addParameter(FLOATS, "output")
-                .addParameter(TypeName.INT, "outputOffset")
-                .addParameter(TypeName.INT, "batch")
-                .addParameter(ThreadTeam.class, "team")
+        return layerRunner("run", ", {@code SAMPLES_PER_PASS} at a\ntime")
                 .beginControlFlow("for (int first = 0; first < batch; first += SAMPLES_PER_PASS)")
                 .addStatement("int count = $T.min(SAMPLES_PER_PASS, batch - first)", Math.class)
                 .addStatement("pass(input, inputOffset + first * INPUT_SIZE, output, outputOffset + first * OUTPUT_SIZE,"
@@ -464,19 +453,24 @@ public final class JavaEmitter {
                 .build();
     }
 
-    /** Every layer in order on {@code batch} samples, each large one shared by {@code team}. */
-    private MethodSpec layers(String name) {
-        MethodSpec.Builder run = MethodSpec.methodBuilder(name)
-                .addJavadoc("The layers in order on {@code batch} samples at the given offsets.\n\n"
+    /** A private method that runs the layers on a batch at given offsets, by the signature every such method has. */
+    private static MethodSpec.Builder layerRunner(String name, String howMany) {
+        return MethodSpec.methodBuilder(name)
+                .addJavadoc("The layers in order on {@code batch} samples at the given offsets$L.\n\n"
                         + "@param team the threads that share each large layer: this view's, or the calling thread alone\n"
-                        + "    when the batch was split by samples\n")
+                        + "    when the batch was split by samples\n", howMany)
                 .addModifiers(Modifier.PRIVATE)
                 .addParameter(FLOATS, "input")
                 .addParameter(TypeName.INT, "inputOffset")
                 .addParameter(FLOATS, "output")
                 .addParameter(TypeName.INT, "outputOffset")
                 .addParameter(TypeName.INT, "batch")
-                .addParameter(ThreadTeam.class, "team")
+                .addParameter(ThreadTeam.class, "team");
+    }
+
+    /** Every layer in order on {@code batch} samples, each large one shared by {@code team}. */
+    private MethodSpec layers(String name) {
+        MethodSpec.Builder run = layerRunner(name, "")
                 .addStatement("$T workspace = workspaces.get()", Workspace.class)
                 .addStatement("float[] arena = workspace.arena(batch)")
                 .addStatement("$T scratch = workspace.scratch()", Scratch.class);
