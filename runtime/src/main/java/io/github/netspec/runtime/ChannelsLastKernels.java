@@ -8,6 +8,11 @@ import jdk.incubator.vector.VectorSpecies;
  * The Vector API kernels over channels-last tensors ({@code [height][width][channels]}). Only
  * {@link Simd#VECTOR} code paths touch this class, so a JVM without {@code jdk.incubator.vector} never loads
  * it. As in {@link VectorKernels}, each kernel keeps its vectors in local variables of one method.
+ *
+ * <p>That is why each kernel writes its clamp out once per accumulator rather than calling a helper: these
+ * bodies are past C2's inlining limits, and a helper taking a {@code FloatVector} that is not inlined gets
+ * it boxed. Tried on MobileNetV2 (one core, batch 1, fastest of three rounds of 300 calls), a private
+ * {@code clamped(s, low, high)} made the depthwise layers 2–3× slower and the whole network 9.2 → 16.2 ms.
  */
 final class ChannelsLastKernels {
 
