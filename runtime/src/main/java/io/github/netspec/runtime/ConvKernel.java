@@ -34,12 +34,13 @@ public final class ConvKernel implements TaskKernel {
      * output rows at once, on both paths, except on the Vector API with a 3×3 kernel on a small plane at stride 1
      * or 2 ({@link MaskedDepthwise}) and otherwise at column stride 2 ({@link Stride2Depthwise}).
      * The Vector API GEMM packs im2col from those planes a block at a time; the scalar one writes it out as row
-     * arrays, which HotSpot's auto-vectorizer needs. Winograd's scalar kernel keeps its operands as row arrays
-     * too, and runs only the layers where it beats that GEMM.
+     * arrays, which HotSpot's auto-vectorizer needs, or for an output of few pixels multiplies turned around
+     * ({@link FewPixelsGemm}). Winograd's scalar kernel keeps its operands as row arrays too, and runs only the
+     * layers where it beats that GEMM.
      */
     private enum Path {
-        IMPLICIT_GEMM, WINOGRAD, STRIDE2_DEPTHWISE, MASKED_DEPTHWISE, IMPLICIT_DEPTHWISE, IM2COL_GEMM, SCALAR_WINOGRAD,
-        DIRECT
+        IMPLICIT_GEMM, WINOGRAD, STRIDE2_DEPTHWISE, MASKED_DEPTHWISE, IMPLICIT_DEPTHWISE, IM2COL_GEMM, FEW_PIXELS_GEMM,
+        SCALAR_WINOGRAD, DIRECT
     }
 
     /**
@@ -67,7 +68,10 @@ public final class ConvKernel implements TaskKernel {
     private final Algorithm algorithm;
     private final Path path;
     private final ConvGeometry g;
-    /** Packed panels, group after group, for the GEMM paths. Otherwise PyTorch's layout. */
+    /**
+     * Packed panels, group after group, for the GEMM paths; none for the few-pixels GEMM, which keeps its own
+     * rows. Otherwise PyTorch's layout.
+     */
     private final float[] weights;
     /** One value per output channel, padded by MR so edge panels can read past the last channel. */
     private final float[] bias;
@@ -86,6 +90,8 @@ public final class ConvKernel implements TaskKernel {
     private final ImplicitIm2col implicit;
     /** The Winograd path's transforms; else null. */
     private final Winograd winograd;
+    /** The scalar path's product for an output of few pixels; else null. */
+    private final FewPixelsGemm fewPixels;
     /** The Vector API's depthwise layers at column stride 2; else null. */
     private final Stride2Depthwise stride2Depthwise;
     /** The Vector API's 3×3 depthwise layers on small planes at stride 1 or 2 (see its applies); else null. */
@@ -105,11 +111,12 @@ public final class ConvKernel implements TaskKernel {
      */
     private final int chunkColumns;
 
-    private ConvKernel(Algorithm algorithm, ConvGeometry g, float[] weights, float[] bias, Activation activation,
-                       float alpha) {
+    private ConvKernel(Algorithm algorithm, ConvGeometry g, float[] weights, FewPixelsGemm fewPixels, float[] bias,
+                       Activation activation, float alpha) {
         this.algorithm = algorithm;
         this.g = g;
         this.weights = weights;
+        this.fewPixels = fewPixels;
         this.bias = bias;
         this.activation = activation;
         this.alpha = alpha;
@@ -120,7 +127,8 @@ public final class ConvKernel implements TaskKernel {
         this.implicit = switch (path) {
             case IMPLICIT_GEMM -> new ImplicitIm2col(g, depth < SHIFTED_PLANES_DEPTH, ImplicitIm2col.PLANES_BUDGET);
             case IMPLICIT_DEPTHWISE -> new ImplicitIm2col(g, g.strideWidth() == 1, ImplicitIm2col.PLANES_BUDGET);
-            case WINOGRAD, STRIDE2_DEPTHWISE, MASKED_DEPTHWISE, IM2COL_GEMM, SCALAR_WINOGRAD, DIRECT -> null;
+            case WINOGRAD, STRIDE2_DEPTHWISE, MASKED_DEPTHWISE, IM2COL_GEMM, FEW_PIXELS_GEMM, SCALAR_WINOGRAD, DIRECT ->
+                    null;
         };
         this.stride2Depthwise = path == Path.STRIDE2_DEPTHWISE
                 ? new Stride2Depthwise(g, ImplicitIm2col.PLANES_BUDGET) : null;
@@ -144,14 +152,18 @@ public final class ConvKernel implements TaskKernel {
 
     private static Path pathFor(Algorithm algorithm, ConvGeometry g) {
         return switch (algorithm) {
-            case GEMM -> Simd.VECTOR ? Path.IMPLICIT_GEMM : Path.IM2COL_GEMM;
+            case GEMM -> Simd.VECTOR ? Path.IMPLICIT_GEMM : scalarGemm(g);
             case WINOGRAD -> Simd.VECTOR ? Path.WINOGRAD
-                    : Winograd.scalarPays(g) ? Path.SCALAR_WINOGRAD : Path.IM2COL_GEMM;
+                    : Winograd.scalarPays(g) ? Path.SCALAR_WINOGRAD : scalarGemm(g);
             case DEPTHWISE -> !Simd.VECTOR ? Path.IMPLICIT_DEPTHWISE
                     : MaskedDepthwise.applies(g) ? Path.MASKED_DEPTHWISE
                     : Stride2Depthwise.applies(g) ? Path.STRIDE2_DEPTHWISE : Path.IMPLICIT_DEPTHWISE;
             case DIRECT -> Path.DIRECT;
         };
+    }
+
+    private static Path scalarGemm(ConvGeometry g) {
+        return FewPixelsGemm.applies(g) ? Path.FEW_PIXELS_GEMM : Path.IM2COL_GEMM;
     }
 
     private static boolean isWinograd(Path path) {
@@ -203,10 +215,12 @@ public final class ConvKernel implements TaskKernel {
         Path path = pathFor(algorithm, g);
         float[] prepared = switch (path) {
             case IMPLICIT_GEMM, IM2COL_GEMM -> packGroups(g, folded);
+            case FEW_PIXELS_GEMM -> new float[0];
             case WINOGRAD, SCALAR_WINOGRAD -> Winograd.transformWeights(g, folded, winogradTileSide(path, g));
             case STRIDE2_DEPTHWISE, MASKED_DEPTHWISE, IMPLICIT_DEPTHWISE, DIRECT -> folded;
         };
-        return new ConvKernel(algorithm, g, prepared, paddedBias, activation, alpha);
+        FewPixelsGemm fewPixels = path == Path.FEW_PIXELS_GEMM ? new FewPixelsGemm(g, folded) : null;
+        return new ConvKernel(algorithm, g, prepared, fewPixels, paddedBias, activation, alpha);
     }
 
     static void requireWeightSize(ConvGeometry g, float[] weight) {
@@ -274,13 +288,19 @@ public final class ConvKernel implements TaskKernel {
             case MASKED_DEPTHWISE -> maskedDepthwise.scratchSize();
             case IMPLICIT_DEPTHWISE -> sumsOffset + sumsWidth;
             case SCALAR_WINOGRAD -> winograd.scalarScratchSize();
+            case FEW_PIXELS_GEMM -> fewPixels.scratchSize();
             case IM2COL_GEMM, DIRECT -> 0;
         };
     }
 
     @Override
     public int accumulatorWidth() {
-        return Gemm.NC;
+        return fewPixels == null ? Gemm.NC : Math.max(Gemm.NC, fewPixels.accumulatorWidth());
+    }
+
+    @Override
+    public int accumulatorRows() {
+        return fewPixels == null ? Gemm.MR : fewPixels.accumulatorRows();
     }
 
     @Override
@@ -302,6 +322,7 @@ public final class ConvKernel implements TaskKernel {
             }
             case STRIDE2_DEPTHWISE, MASKED_DEPTHWISE, IMPLICIT_DEPTHWISE -> depthwiseTasks(batch * g.outChannels(),
                     threads);
+            case FEW_PIXELS_GEMM -> fewPixels.tasks(batch, threads);
             case DIRECT -> batch;
         };
     }
@@ -325,7 +346,7 @@ public final class ConvKernel implements TaskKernel {
             case IMPLICIT_GEMM, WINOGRAD -> rowBlocks(blockRows(batch, threads));
             case IM2COL_GEMM -> columnBlocks();
             case SCALAR_WINOGRAD -> winograd.scalarChunks();
-            case STRIDE2_DEPTHWISE, MASKED_DEPTHWISE, IMPLICIT_DEPTHWISE, DIRECT ->
+            case STRIDE2_DEPTHWISE, MASKED_DEPTHWISE, IMPLICIT_DEPTHWISE, FEW_PIXELS_GEMM, DIRECT ->
                     throw new IllegalStateException(path + " does not split a grid");
         };
     }
@@ -429,7 +450,7 @@ public final class ConvKernel implements TaskKernel {
         return Math.max(1, Math.min(Gemm.panels(rows), wanted));
     }
 
-    private static int greatestCommonDivisor(int a, int b) {
+    static int greatestCommonDivisor(int a, int b) {
         return b == 0 ? a : greatestCommonDivisor(b, a % b);
     }
 
@@ -450,6 +471,15 @@ public final class ConvKernel implements TaskKernel {
                     gridTask(piece, block, blockRows, panelBoundary(rowChunk, rowChunks),
                             panelBoundary(rowChunk + 1, rowChunks), in, inOffset + sample * g.inSize(), out,
                             outOffset + sample * g.outSize(), scratch);
+                }
+            }
+            case FEW_PIXELS_GEMM -> {
+                int pieces = fewPixels.tasks(batch, threads) / batch;
+                for (int task = from; task < to; task++) {
+                    int sample = task / pieces;
+                    int piece = task % pieces;
+                    fewPixelsTask(fewPixels.firstPixel(piece, pieces), fewPixels.firstPixel(piece + 1, pieces), in,
+                            inOffset + sample * g.inSize(), out, outOffset + sample * g.outSize(), scratch);
                 }
             }
             case STRIDE2_DEPTHWISE, MASKED_DEPTHWISE, IMPLICIT_DEPTHWISE -> {
@@ -486,7 +516,7 @@ public final class ConvKernel implements TaskKernel {
             case IM2COL_GEMM -> gemmTask(piece, block, firstPanel, endPanel, in, input, out, output, scratch);
             case SCALAR_WINOGRAD -> winograd.runScalar(in, input, piece, block, firstPanel, endPanel, weights, bias,
                     activation, alpha, out, output, scratch);
-            case STRIDE2_DEPTHWISE, MASKED_DEPTHWISE, IMPLICIT_DEPTHWISE, DIRECT ->
+            case STRIDE2_DEPTHWISE, MASKED_DEPTHWISE, IMPLICIT_DEPTHWISE, FEW_PIXELS_GEMM, DIRECT ->
                     throw new IllegalStateException(path + " does not split a grid");
         }
     }
@@ -657,6 +687,23 @@ public final class ConvKernel implements TaskKernel {
                     kc, nc, out, output, columns, k0 == 0, k0 + kc == depth, bias, group * rows + firstRow,
                     activation, alpha);
         }
+    }
+
+    /**
+     * Output pixels {@code [firstPixel, endPixel)} of one sample by the few-pixels product: each KC-deep block
+     * of their im2col written out as {@link #gemmTask} writes it, then multiplied turned around.
+     */
+    private void fewPixelsTask(int firstPixel, int endPixel, float[] in, int sampleInput, float[] out,
+                               int sampleOutput, Scratch scratch) {
+        int count = endPixel - firstPixel;
+        float[][] sums = scratch.accumulators;
+        fewPixels.start(bias, count, sums);
+        for (int k0 = 0; k0 < depth; k0 += Gemm.KC) {
+            int kc = Math.min(Gemm.KC, depth - k0);
+            packColumns(in, sampleInput, k0, kc, firstPixel, count, scratch);
+            fewPixels.addBlock(scratch.blockRows, k0, kc, count, scratch.floats, sums);
+        }
+        fewPixels.finish(sums, firstPixel, count, out, sampleOutput, activation, alpha);
     }
 
     /**

@@ -16,37 +16,45 @@ public final class Scratch {
      * transformed input, products and windows ({@link Winograd#scalarRows}).
      */
     final float[][] blockRows;
-    /** Scalar path: the MR rows of C being summed, each as wide as the widest row a layer sums. */
+    /**
+     * Scalar path: the rows of C being summed (MR, or one per output pixel for {@link FewPixelsGemm}), each as
+     * wide as the widest row a layer sums.
+     */
     final float[][] accumulators;
 
     /**
      * @param floats the largest {@code scratchSize()} of the network's kernels
      * @param accumulatorWidth the largest {@code accumulatorWidth()} of the network's kernels
+     * @param accumulatorRows the largest {@code accumulatorRows()} of the network's kernels
      * @param rows the largest {@code scratchRows()} of the network's kernels
      */
-    Scratch(int floats, int accumulatorWidth, int rows) {
+    Scratch(int floats, int accumulatorWidth, int accumulatorRows, int rows) {
         this.floats = new float[floats];
         this.blockRows = Simd.VECTOR ? new float[0][] : new float[Math.max(Gemm.KC, rows)][Gemm.NC];
-        this.accumulators = Simd.VECTOR ? new float[0][] : new float[Gemm.MR][Math.max(Gemm.NC, accumulatorWidth)];
+        this.accumulators = Simd.VECTOR ? new float[0][]
+                : new float[Math.max(Gemm.MR, accumulatorRows)][Math.max(Gemm.NC, accumulatorWidth)];
     }
 
     /** A scratch large enough for each of these kernels. */
     public static Scratch forKernels(TaskKernel... kernels) {
         int floats = 0;
         int accumulatorWidth = 0;
+        int accumulatorRows = 0;
         int rows = 0;
         for (TaskKernel kernel : kernels) {
             floats = Math.max(floats, kernel.scratchSize());
             accumulatorWidth = Math.max(accumulatorWidth, kernel.accumulatorWidth());
+            accumulatorRows = Math.max(accumulatorRows, kernel.accumulatorRows());
             rows = Math.max(rows, kernel.scratchRows());
         }
-        return new Scratch(floats, accumulatorWidth, rows);
+        return new Scratch(floats, accumulatorWidth, accumulatorRows, rows);
     }
 
     /** Whether this scratch is large enough for this kernel. */
     boolean fits(TaskKernel kernel) {
         return floats.length >= kernel.scratchSize()
                 && (Simd.VECTOR || accumulators[0].length >= kernel.accumulatorWidth()
+                        && accumulators.length >= kernel.accumulatorRows()
                         && blockRows.length >= kernel.scratchRows());
     }
 }

@@ -33,6 +33,11 @@ public interface TaskKernel {
         return 0;
     }
 
+    /** How many accumulator rows the scalar kernels need for this kernel; MR are always there. */
+    default int accumulatorRows() {
+        return 0;
+    }
+
     /**
      * How many row arrays of NC floats the scalar kernels need for this kernel; KC are always there, and a
      * kernel needs no more unless it says so.

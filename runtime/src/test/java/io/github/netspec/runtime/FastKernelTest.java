@@ -68,6 +68,9 @@ class FastKernelTest {
                 conv(200, 9, 11, 37, 1, 1, 0, 1, 1),
                 // 7x7 = 49 columns: the last tile is one column wide (half a tile), its sums carried across KC
                 conv(300, 7, 7, 20, 1, 1, 0, 1, 1),
+                // 7x7 again, which the scalar path multiplies turned around (FewPixelsGemm): 300 output channels
+                // are two sweeps, and depth 261 crosses KC and ends short of a group of four
+                conv(29, 7, 7, 300, 3, 1, 1, 1, 1),
                 // stride 2 with padding, every edge of the im2col packing
                 conv(5, 17, 15, 16, 5, 2, 2, 1, 1),
                 // dilation 2, padding that reads past both sides
@@ -206,7 +209,7 @@ class FastKernelTest {
         Convolution.forward(g, Arrays.copyOfRange(in, 3, in.length), weight, bias, expected);
         Winograd winograd = new Winograd(g, Winograd.SMALL_TILE);
         float[] transformed = Winograd.transformWeights(g, weight, Winograd.SMALL_TILE);
-        Scratch scratch = new Scratch(winograd.scalarScratchSize(), Gemm.NC, winograd.scalarRows());
+        Scratch scratch = new Scratch(winograd.scalarScratchSize(), Gemm.NC, Gemm.MR, winograd.scalarRows());
         float[] out = new float[2 + g.outSize()];
         int panels = Gemm.panels(g.outChannels());
         for (int phase = 0; phase < winograd.phases(); phase++) {
