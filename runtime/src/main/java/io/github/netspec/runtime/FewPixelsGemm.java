@@ -4,10 +4,10 @@ package io.github.netspec.runtime;
  * The scalar path's GEMM for a convolution whose output planes have few pixels (ResNet-18's and MobileNetV2's
  * 7×7 layers). {@link Gemm#multiplyBlock} runs its auto-vectorized inner loop along a row of output pixels, and
  * over 49 of them that loop is mostly its own start and tail: ResNet-18's 512→512 3×3 layers ran at 19 GFLOP/s
- * where its 28×28 ones run at 50–65. This computes the same product turned around, {@code Cᵀ = im2colᵀ·Wᵀ}:
+ * where its 28×28 ones run at 47–65. This computes the same product turned around, {@code Cᵀ = im2colᵀ·Wᵀ}:
  * tiles of MR output pixels are A's panels, and the weights, stored as one row of output channels per k, are
  * B, so the inner loop ({@link Gemm#scalarPanel}) runs along the output channels. On one core (Zen 3, scalar
- * path, fastest of 20 runs) those layers took 6.7–8.5 ms instead of 12, MobileNetV2's 320→1280 1×1 layer
+ * path, fastest of 20 runs) those layers took 7.2–8.5 ms instead of 12.4–12.9, MobileNetV2's 320→1280 1×1 layer
  * 1.4 ms instead of 1.9–2.0; at 14×14 the usual product was as fast or faster (MobileNetV2's 384→64: 0.33 ms
  * against 0.70 turned around), hence {@link #MAX_PIXELS}.
  *
@@ -21,7 +21,7 @@ final class FewPixelsGemm {
     /**
      * Output channels swept at a time: a KC-deep block of that many weight columns (256 KiB) stays in L2 while
      * every tile of pixels reads it. Sweeps of 64 channels took ResNet-18's 512→512 7×7 layer 13.5 ms, of 128
-     * 7.9–8.5, of 256 7.2.
+     * 7.9–8.5, of 256 7.2 (one process each).
      */
     static final int CHANNELS_PER_SWEEP = 256;
 
@@ -59,8 +59,8 @@ final class FewPixelsGemm {
      * Tasks a batch splits into: a sample each, unless the samples leave a team's threads uneven; then each
      * sample's tiles of pixels in as many pieces as deal every thread the same number of tasks. Every piece
      * reads all the weights but runs the inner loop along all the output channels: split by channels instead,
-     * MobileNetV2's 160-channel 7×7 layers ran half-length rows, and the network at batch 1 on two threads
-     * slowed from 18 to 20–22 ms.
+     * MobileNetV2's 160-channel 7×7 layers ran half-length rows, and the network's fastest call at batch 1 on
+     * two threads took 20–22 ms against 18 with the usual product.
      */
     int tasks(int batch, int threads) {
         if (threads == 1 || batch >= 2 * threads) {
