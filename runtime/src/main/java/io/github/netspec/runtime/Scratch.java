@@ -50,6 +50,19 @@ public final class Scratch {
         return new Scratch(floats, accumulatorWidth, accumulatorRows, rows);
     }
 
+    /**
+     * A scratch at least as large as this one in every part and large enough for {@code kernel}: what a worker
+     * thread grows into when a layer needs more. Sized for the kernel alone, it could shrink a part that another
+     * layer needs, and two such layers would then allocate a new scratch on every call.
+     */
+    Scratch grownFor(TaskKernel kernel) {
+        boolean rowArrays = accumulators.length > 0;
+        return new Scratch(Math.max(floats.length, kernel.scratchSize()),
+                Math.max(rowArrays ? accumulators[0].length : 0, kernel.accumulatorWidth()),
+                Math.max(accumulators.length, kernel.accumulatorRows()),
+                Math.max(blockRows.length, kernel.scratchRows()));
+    }
+
     /** Whether this scratch is large enough for this kernel. */
     boolean fits(TaskKernel kernel) {
         return floats.length >= kernel.scratchSize()

@@ -235,7 +235,7 @@ public final class ThreadTeam implements AutoCloseable {
                 return scratches[index]; // the job is over; claim() will find nothing to do
             }
             if (!scratches[index].fits(job)) {
-                scratches[index] = Scratch.forKernels(job);
+                scratches[index] = scratches[index].grownFor(job);
             }
             return scratches[index];
         }

@@ -255,6 +255,49 @@ class ThreadTeamTest {
         assertEquals("this thread team was closed; make a new one", closed.getMessage());
     }
 
+    /**
+     * A worker sizes its scratch for the layers it meets, one at a time. Two layers that each need more of a
+     * different part (the scalar path's few-pixels GEMM: many accumulator rows; another layer: wider rows or
+     * more floats) must leave it large enough for both, or every call would allocate a new one.
+     */
+    @Test
+    void aWorkersScratchGrowsInEveryPartSoLayersTakingTurnsDoNotReallocateIt() {
+        TaskKernel wide = scratchNeeds(4096, 512, 6, 256);
+        TaskKernel tall = scratchNeeds(64, 256, 49, 300);
+        Scratch scratch = Scratch.forKernels(wide);
+        assertTrue(scratch.fits(wide));
+        scratch = scratch.grownFor(tall);
+        assertTrue(scratch.fits(tall), "grown for the second layer");
+        assertTrue(scratch.fits(wide), "and still large enough for the first");
+    }
+
+    private static TaskKernel scratchNeeds(int floats, int accumulatorWidth, int accumulatorRows, int rows) {
+        return new FakeKernel(1) {
+            @Override
+            void task(int task) {}
+
+            @Override
+            public int scratchSize() {
+                return floats;
+            }
+
+            @Override
+            public int accumulatorWidth() {
+                return accumulatorWidth;
+            }
+
+            @Override
+            public int accumulatorRows() {
+                return accumulatorRows;
+            }
+
+            @Override
+            public int scratchRows() {
+                return rows;
+            }
+        };
+    }
+
     /** A kernel of {@code tasks} tasks, each large enough for a team to share. */
     private abstract static class FakeKernel implements TaskKernel {
         private final int tasks;
