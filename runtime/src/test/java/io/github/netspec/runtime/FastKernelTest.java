@@ -366,29 +366,35 @@ class FastKernelTest {
 
     @Test
     void maxpool3Stride2OfEveryRowWidthIsTheLargestOfEachWindow() {
-        // ResNet's stem pooling (3x3, stride 2, padding 1) on rows narrower and wider than a vector of outputs,
-        // with a NaN that must win wherever it falls in a window.
+        // ResNet's stem pooling (3x3, stride 2, padding 1) and the unpadded one, on rows narrower and wider than
+        // a strip of outputs, heights whose last window is cut or whole, with a NaN that must win wherever it
+        // falls in a window. The input ends with the last plane, where a strip's read must stop.
         Random random = new Random(13);
-        for (int width = 1; width <= 41; width++) {
-            int outWidth = (width + 2 - 3) / 2 + 1;
-            PoolGeometry g = new PoolGeometry(2, 7, width, 4, outWidth, 3, 3, 2, 2, 1, 1);
-            float[] in = randoms(random, 3 + g.inSize());
-            in[3 + random.nextInt(g.inSize())] = Float.NaN;
-            float[] out = new float[g.outSize()];
-            Pooling.max(g, in, 3, out, 0, 1);
-            for (int c = 0; c < 2; c++) {
-                for (int oy = 0; oy < 4; oy++) {
-                    for (int ox = 0; ox < outWidth; ox++) {
-                        float expected = Float.NEGATIVE_INFINITY;
-                        for (int y = 2 * oy - 1; y <= 2 * oy + 1; y++) {
-                            for (int x = 2 * ox - 1; x <= 2 * ox + 1; x++) {
-                                if (y >= 0 && y < 7 && x >= 0 && x < width) {
-                                    expected = Math.max(expected, in[3 + (c * 7 + y) * width + x]);
+        for (int pad = 0; pad <= 1; pad++) {
+            for (int height = 3; height <= 8; height += 5) {
+                for (int width = 3 - 2 * pad; width <= 45; width++) {
+                    int outHeight = (height + 2 * pad - 3) / 2 + 1;
+                    int outWidth = (width + 2 * pad - 3) / 2 + 1;
+                    PoolGeometry g = new PoolGeometry(2, height, width, outHeight, outWidth, 3, 3, 2, 2, pad, pad);
+                    float[] in = randoms(random, 3 + g.inSize());
+                    in[3 + random.nextInt(g.inSize())] = Float.NaN;
+                    float[] out = new float[g.outSize()];
+                    Pooling.max(g, in, 3, out, 0, 1);
+                    for (int c = 0; c < 2; c++) {
+                        for (int oy = 0; oy < outHeight; oy++) {
+                            for (int ox = 0; ox < outWidth; ox++) {
+                                float expected = Float.NEGATIVE_INFINITY;
+                                for (int y = 2 * oy - pad; y <= 2 * oy - pad + 2; y++) {
+                                    for (int x = 2 * ox - pad; x <= 2 * ox - pad + 2; x++) {
+                                        if (y >= 0 && y < height && x >= 0 && x < width) {
+                                            expected = Math.max(expected, in[3 + (c * height + y) * width + x]);
+                                        }
+                                    }
                                 }
+                                assertEquals(expected, out[(c * outHeight + oy) * outWidth + ox], "padding " + pad
+                                        + ", " + height + "x" + width + ", channel " + c + " at " + oy + ", " + ox);
                             }
                         }
-                        assertEquals(expected, out[(c * 4 + oy) * outWidth + ox],
-                                "width " + width + " channel " + c + " at " + oy + ", " + ox);
                     }
                 }
             }
