@@ -956,7 +956,8 @@ final class VectorKernels {
      * and a row of one or two steps has no loop of its own: MnistNet's 32×28×28 pooling (448 rows of two steps)
      * took 4.8 µs with a call per row, 6.1 with the rows here but a loop over each row's steps, and 4.1 as
      * written (fastest of a 10 s run on one core, Zen 3); VggLike's 256×32×32 took 45.9 µs, now 37.7, and its
-     * 128×64×64 (four steps a row) 81 both ways.
+     * 128×64×64 (four steps a row) 81 both ways. The lower bound is a compare and a blend, as in
+     * {@link #clampTile}: MnistNet's pooling at batch 8 then took 31.5–33.4 µs instead of 34.3–35.6 (AVX2).
      */
     static void max2x2Plane(float[] in, int plane, int inWidth, float[] out, int outPlane, int outWidth, int rows,
                             float low) {
@@ -997,7 +998,8 @@ final class VectorKernels {
         FloatVector right = FloatVector.fromArray(S, in, top + x + L).max(FloatVector.fromArray(S, in, bottom + x + L));
         FloatVector evens = left.rearrange(EVENS).blend(right.rearrange(EVENS), UPPER_HALF);
         FloatVector odds = left.rearrange(ODDS).blend(right.rearrange(ODDS), UPPER_HALF);
-        evens.max(odds).max(low).intoArray(out, at);
+        FloatVector largest = evens.max(odds);
+        largest.blend(low, largest.compare(VectorOperators.LE, low)).intoArray(out, at);
     }
 
     /**
@@ -1056,9 +1058,10 @@ final class VectorKernels {
      * That is seven lanewise maxima per vector of outputs, where the general loops, a pass over the output
      * row per tap, take nine with their shuffles and stores, and taking the three rows' maximum before the
      * taps takes twelve: a lanewise max is five instructions on AVX2 (Java's NaN and signed zeros), and it
-     * sets the pace. ResNet-18's 64 planes of 112×112 on one core (AVX2, fastest of 3000 calls): 0.90 ms with
-     * the general loops, 0.48 with the rows' maximum first, 0.42 in strips, edges included (ONNX Runtime's
-     * profile: 0.17). NaN wins, as in {@link Math#max}.
+     * sets the pace. The lower bound is a compare and a blend, as in {@link #clampTile}, with the same bits for
+     * 0 or minus infinity. ResNet-18's 64 planes of 112×112 with relu on one core (AVX2, fastest of 3000
+     * calls): 0.90 ms with the general loops, 0.48 with the rows' maximum first, 0.42 in strips, edges
+     * included, and 0.34 with the blend (ONNX Runtime's profile: 0.17). NaN wins, as in {@link Math#max}.
      */
     static void max3x3Stride2Strip(float[] in, int plane, int inWidth, int inHeight, int padTop, int column0,
                                    float[] out, int outPlane, int outWidth, int outHeight, int o, float low) {
@@ -1069,7 +1072,8 @@ final class VectorKernels {
             int y0 = 2 * oy - padTop;
             FloatVector middle = rowTaps(in, x + Math.min(y0 + 1, lastRow) * inWidth);
             FloatVector below = rowTaps(in, x + Math.min(y0 + 2, lastRow) * inWidth);
-            carried.max(middle).max(below).max(low).intoArray(out, outPlane + oy * outWidth + o);
+            FloatVector largest = carried.max(middle).max(below);
+            largest.blend(low, largest.compare(VectorOperators.LE, low)).intoArray(out, outPlane + oy * outWidth + o);
             carried = below;
         }
     }
