@@ -2,12 +2,14 @@ package com.example.nets;
 
 import io.github.netspec.runtime.Activation;
 import io.github.netspec.runtime.Activations;
+import io.github.netspec.runtime.AddKernel;
 import io.github.netspec.runtime.BatchNorm;
 import io.github.netspec.runtime.ConvGeometry;
 import io.github.netspec.runtime.ConvKernel;
 import io.github.netspec.runtime.DenseKernel;
 import io.github.netspec.runtime.PaddingMode;
 import io.github.netspec.runtime.PoolGeometry;
+import io.github.netspec.runtime.PoolKernel;
 import io.github.netspec.runtime.Pooling;
 import io.github.netspec.runtime.SampleSplit;
 import io.github.netspec.runtime.Scratch;
@@ -39,13 +41,15 @@ import javax.annotation.processing.Generated;
  * <tr><td>8</td><td>{@code c2: conv2d(4, kernel=3, padding=same, activation=relu6) -> [4, 12, 12]}</td><td>[4, 12, 12]</td><td>112</td></tr>
  * <tr><td>9</td><td>{@code p2: maxpool(4) -> [4, 3, 3]}</td><td>[4, 3, 3]</td><td>0</td></tr>
  * <tr><td>11</td><td>{@code sep: separable(8, 3, stride=4, padding=same, activation=leaky_relu) -> [8, 3, 3]}</td><td>[8, 3, 3]</td><td>62</td></tr>
- * <tr><td>12</td><td>{@code concat(a, p2) -> [20, 3, 3]}</td><td>[20, 3, 3]</td><td>0</td></tr>
+ * <tr><td>12</td><td>{@code both: concat(a, p2) -> [20, 3, 3]}</td><td>[20, 3, 3]</td><td>0</td></tr>
  * <tr><td>13</td><td>{@code avgpool(3, stride=1, padding=1)}</td><td>[20, 3, 3]</td><td>0</td></tr>
- * <tr><td>14</td><td>{@code globalmaxpool -> [20, 1, 1]}</td><td>[20, 1, 1]</td><td>0</td></tr>
- * <tr><td>15</td><td>{@code flatten}</td><td>[20]</td><td>0</td></tr>
- * <tr><td>16</td><td>{@code dropout(0.1)}</td><td>[20]</td><td>0</td></tr>
- * <tr><td>17</td><td>{@code fc: dense(4, bias=false)}</td><td>[4]</td><td>80</td></tr>
- * <tr><td>18</td><td>{@code softmax}</td><td>[4]</td><td>0</td></tr>
+ * <tr><td>14</td><td>{@code add(both)}</td><td>[20, 3, 3]</td><td>0</td></tr>
+ * <tr><td>15</td><td>{@code relu}</td><td>[20, 3, 3]</td><td>0</td></tr>
+ * <tr><td>16</td><td>{@code globalmaxpool -> [20, 1, 1]}</td><td>[20, 1, 1]</td><td>0</td></tr>
+ * <tr><td>17</td><td>{@code flatten}</td><td>[20]</td><td>0</td></tr>
+ * <tr><td>18</td><td>{@code dropout(0.1)}</td><td>[20]</td><td>0</td></tr>
+ * <tr><td>19</td><td>{@code fc: dense(4, bias=false)}</td><td>[4]</td><td>80</td></tr>
+ * <tr><td>20</td><td>{@code softmax}</td><td>[4]</td><td>0</td></tr>
  * </table>
  */
 @Generated(
@@ -91,12 +95,12 @@ public final class Golden {
         PaddingMode.REFLECT // padding mode
     );
 
-    private static final PoolGeometry A = new PoolGeometry(
+    private static final PoolKernel A = PoolKernel.max(new PoolGeometry(
         8, 6, 6, // channels, in height, in width
         3, 3, // out height, width
         2, 2, 2, 2, // kernel, stride (height, width)
         0, 0 // padding top, left
-    );
+    ), Activation.NONE, 0.0f);
 
     private static final ConvGeometry C2 = new ConvGeometry(
         3, 12, 12, // in: channels, height, width
@@ -106,12 +110,12 @@ public final class Golden {
         PaddingMode.ZEROS // padding mode
     );
 
-    private static final PoolGeometry P2 = new PoolGeometry(
+    private static final PoolKernel P2 = PoolKernel.max(new PoolGeometry(
         4, 12, 12, // channels, in height, in width
         3, 3, // out height, width
         4, 4, 4, 4, // kernel, stride (height, width)
         0, 0 // padding top, left
-    );
+    ), Activation.RELU6, 0.0f);
 
     private static final ConvGeometry SEP_DEPTHWISE = new ConvGeometry(
         3, 12, 12, // in: channels, height, width
@@ -129,12 +133,14 @@ public final class Golden {
         PaddingMode.ZEROS // padding mode
     );
 
-    private static final PoolGeometry AVGPOOL_1 = new PoolGeometry(
+    private static final PoolKernel AVGPOOL_1 = PoolKernel.average(new PoolGeometry(
         20, 3, 3, // channels, in height, in width
         3, 3, // out height, width
         3, 3, 1, 1, // kernel, stride (height, width)
         1, 1 // padding top, left
-    );
+    ));
+
+    private static final AddKernel ADD_1 = new AddKernel(180, Activation.RELU, 0.0f);
 
     private final ConvKernel conv1;
 
@@ -191,7 +197,7 @@ public final class Golden {
                     null,
                     Activation.LEAKY_RELU, 0.01f);
         this.fc = DenseKernel.create(20, 4,
-                    weights.tensor("fc.weight", new int[] {4, 20}, "fc: dense at goldens/golden.net:17:9"),
+                    weights.tensor("fc.weight", new int[] {4, 20}, "fc: dense at goldens/golden.net:19:9"),
                     null,
                     Activation.NONE, 0.0f);
         TaskKernel[] kernels = {conv1, c2, sepDepthwise, sepPointwise, fc};
@@ -335,25 +341,29 @@ public final class Golden {
         bn.apply(arena, 0, 36, batch);
 
         // a: maxpool(2) -> [8, 3, 3]
-        Pooling.max(A, arena, 0, arena, 576 * batch, batch);
+        team.forward(A, arena, 0, arena, 576 * batch, batch, scratch);
 
         // c2: conv2d(4, kernel=3, padding=same, activation=relu6) -> [4, 12, 12]
         team.forward(c2, input, inputOffset, arena, 0, batch, scratch);
 
         // p2: maxpool(4) -> [4, 3, 3]
-        Pooling.max(P2, arena, 0, arena, 648 * batch, batch, Activation.RELU6, 0.0f);
+        team.forward(P2, arena, 0, arena, 648 * batch, batch, scratch);
 
         // sep: separable(8, 3, stride=4, padding=same, activation=leaky_relu) -> [8, 3, 3]
         team.forward(sepDepthwise, input, inputOffset, arena, 0, batch, scratch);
         team.forward(sepPointwise, arena, 0, arena, 180 * batch, batch, scratch);
 
-        // concat(a, p2) -> [20, 3, 3]
+        // both: concat(a, p2) -> [20, 3, 3]
         Tensors.place(arena, 180 * batch, 72, arena, 0, 180, 0, batch);
         Tensors.place(arena, 576 * batch, 72, arena, 0, 180, 72, batch);
         Tensors.place(arena, 648 * batch, 36, arena, 0, 180, 144, batch);
 
         // avgpool(3, stride=1, padding=1) -> [20, 3, 3]
-        Pooling.average(AVGPOOL_1, arena, 0, arena, 180 * batch, batch);
+        team.forward(AVGPOOL_1, arena, 0, arena, 180 * batch, batch, scratch);
+
+        // add(both) -> [20, 3, 3]
+        // relu -> [20, 3, 3]
+        team.forward(ADD_1, arena, 0, arena, 180 * batch, batch, scratch);
 
         // globalmaxpool -> [20, 1, 1]
         Pooling.globalMax(20 * batch, 9, arena, 180 * batch, arena, 0);

@@ -11,6 +11,7 @@ import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import io.github.netspec.generator.Plan.Buffer;
 import io.github.netspec.runtime.Activations;
+import io.github.netspec.runtime.AddKernel;
 import io.github.netspec.runtime.BatchNorm;
 import io.github.netspec.runtime.ChannelsLast;
 import io.github.netspec.runtime.ConvGeometry;
@@ -18,6 +19,7 @@ import io.github.netspec.runtime.ConvKernel;
 import io.github.netspec.runtime.DenseKernel;
 import io.github.netspec.runtime.PaddingMode;
 import io.github.netspec.runtime.PoolGeometry;
+import io.github.netspec.runtime.PoolKernel;
 import io.github.netspec.runtime.SampleSplit;
 import io.github.netspec.runtime.TransposedConvGeometry;
 import io.github.netspec.runtime.TransposedConvKernel;
@@ -361,13 +363,28 @@ public final class JavaEmitter {
         }
         if (step instanceof Plan.PoolStep pool) {
             PoolGeometry g = pool.geometry();
-            return Optional.of(FieldSpec.builder(PoolGeometry.class, pool.geometryName(),
+            // An activation moved past a max pooling is the pooling's to apply, each plane as it is pooled.
+            CodeBlock kind = pool.max()
+                    ? CodeBlock.of("max(new $T(", PoolGeometry.class) : CodeBlock.of("average(new $T(", PoolGeometry.class);
+            CodeBlock activation = pool.max()
+                    ? CodeBlock.of(", $T.$L, $Lf", RUNTIME_ACTIVATION, pool.activation().name(),
+                            Float.toString((float) pool.alpha()))
+                    : CodeBlock.of("");
+            return Optional.of(FieldSpec.builder(PoolKernel.class, pool.geometryName(),
                             Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-                    .initializer("new $T(\n$>$L, $L, $L, // channels, in height, in width\n"
+                    .initializer("$T.$L\n$>$L, $L, $L, // channels, in height, in width\n"
                                     + "$L, $L, // out height, width\n"
-                                    + "$L, $L, $L, $L, // kernel, stride (height, width)\n$L, $L // padding top, left\n$<)",
-                            PoolGeometry.class, g.channels(), g.inHeight(), g.inWidth(), g.outHeight(), g.outWidth(),
-                            g.kernelHeight(), g.kernelWidth(), g.strideHeight(), g.strideWidth(), g.padTop(), g.padLeft())
+                                    + "$L, $L, $L, $L, // kernel, stride (height, width)\n$L, $L // padding top, left\n$<)$L)",
+                            PoolKernel.class, kind, g.channels(), g.inHeight(), g.inWidth(), g.outHeight(),
+                            g.outWidth(), g.kernelHeight(), g.kernelWidth(), g.strideHeight(), g.strideWidth(),
+                            g.padTop(), g.padLeft(), activation)
+                    .build());
+        }
+        if (step instanceof Plan.AddStep add && add.accumulated().isPresent()) {
+            return Optional.of(FieldSpec.builder(AddKernel.class, add.constant(),
+                            Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                    .initializer("new $T($L, $T.$L, $Lf)", AddKernel.class, add.out().size(), RUNTIME_ACTIVATION,
+                            add.activation().name(), Float.toString((float) add.alpha()))
                     .build());
         }
         return Optional.empty();
@@ -540,13 +557,9 @@ public final class JavaEmitter {
                     .build();
         }
         if (step instanceof Plan.PoolStep pool) {
-            // An activation moved past a max pooling is the pooling's to apply, each plane as it is pooled.
-            CodeBlock activation = pool.activation() == Activation.NONE ? CodeBlock.of("")
-                    : CodeBlock.of(", $T.$L, $Lf", RUNTIME_ACTIVATION, pool.activation().name(),
-                            Float.toString((float) pool.alpha()));
             return CodeBlock.builder()
-                    .addStatement("$T.$L($N, $L, $L, batch$L)", Pooling.class, pool.max() ? "max" : "average",
-                            pool.geometryName(), at(pool.in()), at(pool.out()), activation)
+                    .addStatement("team.forward($N, $L, $L, batch, scratch)", pool.geometryName(), at(pool.in()),
+                            at(pool.out()))
                     .build();
         }
         if (step instanceof Plan.GlobalPoolStep pool && pool.channelsLast()) {
@@ -573,11 +586,23 @@ public final class JavaEmitter {
                     .build();
         }
         if (step instanceof Plan.AddStep add) {
+            Optional<Buffer> accumulated = add.accumulated();
+            if (accumulated.isPresent()) {
+                return CodeBlock.builder()
+                        .addStatement("team.forward($N, $L, $L, batch, scratch)", add.constant(),
+                                at(accumulated.get()), at(add.out()))
+                        .build();
+            }
             CodeBlock.Builder code = CodeBlock.builder();
             Buffer sum = add.in().get(0);
-            for (Buffer term : add.in().subList(1, add.in().size())) {
-                code.addStatement("$T.add($L, $L, $L, batch * $L)", Tensors.class, at(sum), at(term), at(add.out()),
-                        add.out().size());
+            List<Buffer> terms = add.in().subList(1, add.in().size());
+            for (int t = 0; t < terms.size(); t++) {
+                // The activation goes with the last term's add, as that writes the final sum.
+                CodeBlock activation = t < terms.size() - 1 || add.activation() == Activation.NONE ? CodeBlock.of("")
+                        : CodeBlock.of(", $T.$L, $Lf", RUNTIME_ACTIVATION, add.activation().name(),
+                                Float.toString((float) add.alpha()));
+                code.addStatement("$T.add($L, $L, $L, batch * $L$L)", Tensors.class, at(sum), at(terms.get(t)),
+                        at(add.out()), add.out().size(), activation);
                 sum = add.out();
             }
             return code.build();

@@ -5,6 +5,7 @@ import io.github.netspec.runtime.ConvKernel;
 import io.github.netspec.runtime.PoolGeometry;
 import io.github.netspec.runtime.TransposedConvGeometry;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 
 /**
@@ -126,11 +127,25 @@ public record Plan(CheckedNetwork network, List<Step> steps, Buffer input, Buffe
     public record ActivationStep(List<Node> nodes, Activation activation, double alpha, int channels, int spatial,
                                  Buffer in, Buffer out) implements SingleInputStep {}
 
-    /** {@code out = in[0] + in[1] + ...}; out may be in[0] itself. */
-    public record AddStep(List<Node> nodes, List<Buffer> in, Buffer out) implements Step {
+    /**
+     * {@code out = activation(in[0] + in[1] + ...)}; out may be in[0] itself. The activation is that of an
+     * element-wise layer that alone reads the sum, fused in.
+     *
+     * @param constant the name of the add kernel's constant, for a sum of two that accumulates into one of them
+     */
+    public record AddStep(List<Node> nodes, String constant, List<Buffer> in, Buffer out, Activation activation,
+                          double alpha) implements Step {
         @Override
         public List<Buffer> reads() {
             return in;
+        }
+
+        /** The input added into the other, when this sums two and writes over one of them; else empty. */
+        public Optional<Buffer> accumulated() {
+            if (in.size() != 2 || (out != in.get(0) && out != in.get(1))) {
+                return Optional.empty();
+            }
+            return Optional.of(out == in.get(0) ? in.get(1) : in.get(0));
         }
     }
 

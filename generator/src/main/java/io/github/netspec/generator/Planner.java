@@ -28,6 +28,7 @@ import java.util.Set;
  *       alpha > 0, elu with alpha ≥ 0), applied in place to the pooling's output instead, to a quarter of the values or
  *       fewer. {@code max(f(a), f(b)) = f(max(a, b))} exactly for such an f, NaN included.</li>
  *   <li>a standalone activation, batchnorm or add whose (first) input nobody reads afterwards: in place</li>
+ *   <li>an element-wise activation that alone reads an add: applied by the add as it writes</li>
  *   <li>flatten and dropout: no step; the output is the input buffer under a new shape</li>
  * </ul>
  * Then {@link LayoutPlanner} picks the buffers kept channels-last, {@link BufferPlanner} places the
@@ -161,14 +162,29 @@ public final class Planner {
             steps.add(new Plan.ActivationStep(List.of(node), elementwise.activation(), elementwise.alpha(),
                     node.shape().channels(), (int) node.shape().spatialSize(), in, inPlaceOrNew(node, in)));
         } else if (op instanceof LayerOp.Add) {
-            steps.add(new Plan.AddStep(List.of(node), node.inputs().stream().map(buffers::get).toList(),
-                    inPlaceOrNew(node, in)));
+            add(node, in);
         } else if (op instanceof LayerOp.Concat) {
             steps.add(new Plan.ConcatStep(List.of(node), node.inputs().stream().map(buffers::get).toList(),
                     newBuffer(node)));
         } else {
             throw new IllegalStateException("no lowering for " + op);
         }
+    }
+
+    /** An add, with the element-wise activation that alone reads it fused in, in place where the rules allow. */
+    private void add(Node node, Buffer in) {
+        List<Buffer> inputs = node.inputs().stream().map(buffers::get).toList();
+        Buffer out = inPlaceOrNew(node, in);
+        Node next = soleReader(node);
+        LayerOp.Elementwise elementwise = fusableActivation(next);
+        if (elementwise == null) {
+            steps.add(new Plan.AddStep(List.of(node), constant(node.name()), inputs, out, Activation.NONE, 0.0));
+            return;
+        }
+        fused.add(next.id());
+        buffers.put(next.id(), out);
+        steps.add(new Plan.AddStep(List.of(node, next), constant(node.name()), inputs, out, elementwise.activation(),
+                elementwise.alpha()));
     }
 
     /** A convolution, with the batch norm and activation that follow it fused in where the rules allow. */

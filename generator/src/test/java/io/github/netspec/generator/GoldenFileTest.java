@@ -47,8 +47,8 @@ class GoldenFileTest {
                 "network N { input [2, 4, 4] input_size: maxpool(2) output_shape: avgpool(2) inputs: relu }")), "p");
         assertFalse(result.hasErrors(), result.diagnostics().toString());
         String source = result.classes().get(0).javaSource();
-        assertFalse(source.contains("PoolGeometry INPUT_SIZE ="), source);
-        assertFalse(source.contains("PoolGeometry OUTPUT_SHAPE ="), source);
+        assertFalse(source.contains("PoolKernel INPUT_SIZE ="), source);
+        assertFalse(source.contains("PoolKernel OUTPUT_SHAPE ="), source);
     }
 
     @Test
@@ -61,6 +61,21 @@ class GoldenFileTest {
         for (String taken : List.of("team", "samples", "inputOffset", "outputOffset")) {
             assertFalse(source.contains("ConvKernel " + taken + ";"), taken + " is the class's own:\n" + source);
         }
+    }
+
+    @Test
+    void aSumOfThreeAppliesItsFusedActivationWithItsLastAdd() {
+        // Two adds into a fresh buffer (x is the caller's input, so nothing is summed in place): the relu after
+        // them goes with the second, which writes the final sum, and no add kernel is declared.
+        NetCompiler.Result result = NetCompiler.compile(List.of(new NetCompiler.Source("n.net",
+                "network N { x: input [2, 4, 4] c: conv2d(2, 1) conv2d(2, 1) add(c, x) relu conv2d(2, 1) }")), "p");
+        assertFalse(result.hasErrors(), result.diagnostics().toString());
+        String source = result.classes().get(0).javaSource();
+        List<String> adds = source.lines().filter(line -> line.contains("Tensors.add(")).toList();
+        assertEquals(2, adds.size(), source);
+        assertFalse(adds.get(0).contains("Activation"), source);
+        assertTrue(adds.get(1).endsWith(", Activation.RELU, 0.0f);"), source);
+        assertFalse(source.contains("AddKernel") || source.contains("RELU.apply"), source);
     }
 
     @Test

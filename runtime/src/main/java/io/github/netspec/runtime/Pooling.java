@@ -34,6 +34,15 @@ public final class Pooling {
      */
     public static void max(PoolGeometry g, float[] input, int inputOffset, float[] output, int outputOffset, int batch,
                            Activation activation, float alpha) {
+        maxPlanes(g, input, inputOffset, output, outputOffset, 0, g.channels() * batch, activation, alpha);
+    }
+
+    /**
+     * {@link #max} over planes {@code [firstPlane, endPlane)} of the batch (plane {@code n·channels + c} is
+     * sample n's channel c): a {@link PoolKernel} task's share.
+     */
+    static void maxPlanes(PoolGeometry g, float[] input, int inputOffset, float[] output, int outputOffset,
+                          int firstPlane, int endPlane, Activation activation, float alpha) {
         boolean twoByTwo = g.kernelHeight() == 2 && g.kernelWidth() == 2 && g.strideHeight() == 2
                 && g.strideWidth() == 2 && g.padTop() == 0 && g.padLeft() == 0;
         // PyTorch keeps padding within half the kernel, so every window has a row and a column of the input.
@@ -42,7 +51,7 @@ public final class Pooling {
         boolean fused = (twoByTwo || threeByThreeStride2) && Simd.VECTOR && activation == Activation.RELU;
         float low = fused ? 0f : Float.NEGATIVE_INFINITY;
         int outPlane = g.outHeight() * g.outWidth();
-        for (int plane = 0; plane < g.channels() * batch; plane++) {
+        for (int plane = firstPlane; plane < endPlane; plane++) {
             int in = inputOffset + plane * g.inHeight() * g.inWidth();
             int out = outputOffset + plane * outPlane;
             if (twoByTwo && Simd.VECTOR) {
@@ -140,7 +149,13 @@ public final class Pooling {
 
     public static void average(PoolGeometry g, float[] input, int inputOffset, float[] output, int outputOffset,
                                int batch) {
-        for (int plane = 0; plane < g.channels() * batch; plane++) {
+        averagePlanes(g, input, inputOffset, output, outputOffset, 0, g.channels() * batch);
+    }
+
+    /** {@link #average} over planes {@code [firstPlane, endPlane)} of the batch, as {@link #maxPlanes}. */
+    static void averagePlanes(PoolGeometry g, float[] input, int inputOffset, float[] output, int outputOffset,
+                              int firstPlane, int endPlane) {
+        for (int plane = firstPlane; plane < endPlane; plane++) {
             poolPlane(g, input, inputOffset + plane * g.inHeight() * g.inWidth(), output,
                     outputOffset + plane * g.outHeight() * g.outWidth(), false);
         }

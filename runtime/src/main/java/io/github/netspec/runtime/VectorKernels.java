@@ -243,6 +243,24 @@ final class VectorKernels {
     }
 
     /**
+     * {@code out = min(max(a + b, low), high)} over {@code count} floats, a vector at a time; {@code out} may be
+     * a or b itself. The bounds are {@link #clampTile}'s compare and blend (relu, relu6, or none with infinite
+     * bounds), which cost nothing beside the three arrays' traffic.
+     */
+    static void add(float[] a, int aOffset, float[] b, int bOffset, float[] out, int outOffset, int count, float low,
+                    float high) {
+        int i = 0;
+        for (; i + L <= count; i += L) {
+            FloatVector sum = FloatVector.fromArray(S, a, aOffset + i).add(FloatVector.fromArray(S, b, bOffset + i));
+            sum = sum.blend(low, sum.compare(VectorOperators.LE, low));
+            sum.blend(high, sum.compare(VectorOperators.GE, high)).intoArray(out, outOffset + i);
+        }
+        for (; i < count; i++) {
+            out[outOffset + i] = Math.min(Math.max(a[aOffset + i] + b[bOffset + i], low), high);
+        }
+    }
+
+    /**
      * Packs rows {@code k0 .. k0 + kc} of a block of B whose row k starts at {@code b[base + rowStarts[k]]}
      * (im2col read from {@link ImplicitIm2col}'s planes), {@code tiles} NR-wide panels of them, into
      * {@code packed[panel·kc·NR + kk·NR + j]}: the layout {@link #tile} reads. Each source row is read in order.
@@ -665,7 +683,10 @@ final class VectorKernels {
      * (AllocationTest caught it on Coverage2d). A step's last one moves back to end at the run's end, redoing a
      * few outputs, so nothing is written past it; only a run under one vector writes a whole vector (the
      * caller's room). With at most eight sums live, unlike the tile's twelve, the clamp costs a few
-     * instructions, not registers.
+     * instructions, not registers. Its bounds are broadcast once a call: {@code max(float)} inlines a broadcast
+     * of its own at every use, and with sixteen of them the last stores of the eight-vector step ran past C2's
+     * inlining budget in the tests' JVM (AllocationTest caught Seed002Separable allocating 256 KiB a call
+     * once the pooling and add kernels changed what had been compiled before it).
      */
 
     /**
@@ -690,6 +711,8 @@ final class VectorKernels {
     /** {@link #depthwiseGrid}'s outputs eight vectors at a time while a whole step fits; returns where it stopped. */
     private static int depthwiseEights(float[] planes, int[] tapStarts, float[] w, int filter, float bias, float[] out,
                                        int output, int count, float low, float high) {
+        FloatVector lower = FloatVector.broadcast(S, low);
+        FloatVector upper = FloatVector.broadcast(S, high);
         int n = 0;
         for (; n + 8 * L <= count; n += 8 * L) {
             FloatVector s0 = FloatVector.broadcast(S, bias);
@@ -712,14 +735,14 @@ final class VectorKernels {
                 s6 = weight.fma(FloatVector.fromArray(S, planes, source + 6 * L), s6);
                 s7 = weight.fma(FloatVector.fromArray(S, planes, source + 7 * L), s7);
             }
-            s0.max(low).min(high).intoArray(out, output + n);
-            s1.max(low).min(high).intoArray(out, output + n + L);
-            s2.max(low).min(high).intoArray(out, output + n + 2 * L);
-            s3.max(low).min(high).intoArray(out, output + n + 3 * L);
-            s4.max(low).min(high).intoArray(out, output + n + 4 * L);
-            s5.max(low).min(high).intoArray(out, output + n + 5 * L);
-            s6.max(low).min(high).intoArray(out, output + n + 6 * L);
-            s7.max(low).min(high).intoArray(out, output + n + 7 * L);
+            s0.max(lower).min(upper).intoArray(out, output + n);
+            s1.max(lower).min(upper).intoArray(out, output + n + L);
+            s2.max(lower).min(upper).intoArray(out, output + n + 2 * L);
+            s3.max(lower).min(upper).intoArray(out, output + n + 3 * L);
+            s4.max(lower).min(upper).intoArray(out, output + n + 4 * L);
+            s5.max(lower).min(upper).intoArray(out, output + n + 5 * L);
+            s6.max(lower).min(upper).intoArray(out, output + n + 6 * L);
+            s7.max(lower).min(upper).intoArray(out, output + n + 7 * L);
         }
         return n;
     }
@@ -727,6 +750,8 @@ final class VectorKernels {
     /** {@link #depthwiseGrid}'s outputs {@code [from, count)}, four vectors at a time; {@code count >= 4L}. */
     private static void depthwiseFours(float[] planes, int[] tapStarts, float[] w, int filter, float bias, float[] out,
                                        int output, int from, int count, float low, float high) {
+        FloatVector lower = FloatVector.broadcast(S, low);
+        FloatVector upper = FloatVector.broadcast(S, high);
         for (int n = from; n < count; n += 4 * L) {
             n = Math.min(n, count - 4 * L);
             FloatVector s0 = FloatVector.broadcast(S, bias);
@@ -741,16 +766,18 @@ final class VectorKernels {
                 s2 = weight.fma(FloatVector.fromArray(S, planes, source + 2 * L), s2);
                 s3 = weight.fma(FloatVector.fromArray(S, planes, source + 3 * L), s3);
             }
-            s0.max(low).min(high).intoArray(out, output + n);
-            s1.max(low).min(high).intoArray(out, output + n + L);
-            s2.max(low).min(high).intoArray(out, output + n + 2 * L);
-            s3.max(low).min(high).intoArray(out, output + n + 3 * L);
+            s0.max(lower).min(upper).intoArray(out, output + n);
+            s1.max(lower).min(upper).intoArray(out, output + n + L);
+            s2.max(lower).min(upper).intoArray(out, output + n + 2 * L);
+            s3.max(lower).min(upper).intoArray(out, output + n + 3 * L);
         }
     }
 
     /** {@link #depthwiseGrid}'s outputs {@code [from, count)}, a vector at a time. */
     private static void depthwiseOnes(float[] planes, int[] tapStarts, float[] w, int filter, float bias, float[] out,
                                       int output, int from, int count, float low, float high) {
+        FloatVector lower = FloatVector.broadcast(S, low);
+        FloatVector upper = FloatVector.broadcast(S, high);
         for (int n = from; n < count; n += L) {
             int at = count >= L ? Math.min(n, count - L) : n;
             FloatVector sum = FloatVector.broadcast(S, bias);
@@ -758,7 +785,7 @@ final class VectorKernels {
                 FloatVector weight = FloatVector.broadcast(S, w[filter + t]);
                 sum = weight.fma(FloatVector.fromArray(S, planes, tapStarts[t] + at), sum);
             }
-            sum.max(low).min(high).intoArray(out, output + at);
+            sum.max(lower).min(upper).intoArray(out, output + at);
         }
     }
 
@@ -782,6 +809,8 @@ final class VectorKernels {
     static void depthwise3x3(float[] plane, int rowStep, int columnStep, int width, int[] masks, int rightMasks,
                              float[] w, int filter, float bias, float[] out, int output, int count, float low,
                              float high) {
+        FloatVector lower = FloatVector.broadcast(S, low);
+        FloatVector upper = FloatVector.broadcast(S, high);
         for (int n = 0; n < count; n += 4 * L) {
             n = Math.min(n, count - 4 * L);
             int left = n % width;
@@ -826,10 +855,10 @@ final class VectorKernels {
                 s3 = wc.fma(FloatVector.fromArray(S, plane, c + 3 * L).reinterpretAsInts().and(r3)
                         .reinterpretAsFloats(), s3);
             }
-            s0.max(low).min(high).intoArray(out, output + n);
-            s1.max(low).min(high).intoArray(out, output + n + L);
-            s2.max(low).min(high).intoArray(out, output + n + 2 * L);
-            s3.max(low).min(high).intoArray(out, output + n + 3 * L);
+            s0.max(lower).min(upper).intoArray(out, output + n);
+            s1.max(lower).min(upper).intoArray(out, output + n + L);
+            s2.max(lower).min(upper).intoArray(out, output + n + 2 * L);
+            s3.max(lower).min(upper).intoArray(out, output + n + 3 * L);
         }
     }
 
@@ -855,6 +884,8 @@ final class VectorKernels {
     /** {@link #depthwiseStride2} four output vectors at a time; {@code count >= 4L}. */
     private static void stride2Fours(float[] planes, int base, int[] tapStarts, float[] w, int filter, float bias,
                                      float[] out, int output, int count, float low, float high) {
+        FloatVector lower = FloatVector.broadcast(S, low);
+        FloatVector upper = FloatVector.broadcast(S, high);
         for (int n = 0; n < count; n += 4 * L) {
             n = Math.min(n, count - 4 * L);
             FloatVector s0 = FloatVector.broadcast(S, bias);
@@ -877,12 +908,12 @@ final class VectorKernels {
                 s6 = weight.fma(FloatVector.fromArray(S, planes, source + 6 * L), s6);
                 s7 = weight.fma(FloatVector.fromArray(S, planes, source + 7 * L), s7);
             }
-            s0.rearrange(EVENS).blend(s1.rearrange(EVENS), UPPER_HALF).max(low).min(high).intoArray(out, output + n);
-            s2.rearrange(EVENS).blend(s3.rearrange(EVENS), UPPER_HALF).max(low).min(high)
+            s0.rearrange(EVENS).blend(s1.rearrange(EVENS), UPPER_HALF).max(lower).min(upper).intoArray(out, output + n);
+            s2.rearrange(EVENS).blend(s3.rearrange(EVENS), UPPER_HALF).max(lower).min(upper)
                     .intoArray(out, output + n + L);
-            s4.rearrange(EVENS).blend(s5.rearrange(EVENS), UPPER_HALF).max(low).min(high)
+            s4.rearrange(EVENS).blend(s5.rearrange(EVENS), UPPER_HALF).max(lower).min(upper)
                     .intoArray(out, output + n + 2 * L);
-            s6.rearrange(EVENS).blend(s7.rearrange(EVENS), UPPER_HALF).max(low).min(high)
+            s6.rearrange(EVENS).blend(s7.rearrange(EVENS), UPPER_HALF).max(lower).min(upper)
                     .intoArray(out, output + n + 3 * L);
         }
     }
@@ -890,6 +921,8 @@ final class VectorKernels {
     /** {@link #depthwiseStride2} two output vectors at a time; {@code count >= 2L}. */
     private static void stride2Twos(float[] planes, int base, int[] tapStarts, float[] w, int filter, float bias,
                                     float[] out, int output, int count, float low, float high) {
+        FloatVector lower = FloatVector.broadcast(S, low);
+        FloatVector upper = FloatVector.broadcast(S, high);
         for (int n = 0; n < count; n += 2 * L) {
             n = Math.min(n, count - 2 * L);
             FloatVector s0 = FloatVector.broadcast(S, bias);
@@ -904,8 +937,8 @@ final class VectorKernels {
                 s2 = weight.fma(FloatVector.fromArray(S, planes, source + 2 * L), s2);
                 s3 = weight.fma(FloatVector.fromArray(S, planes, source + 3 * L), s3);
             }
-            s0.rearrange(EVENS).blend(s1.rearrange(EVENS), UPPER_HALF).max(low).min(high).intoArray(out, output + n);
-            s2.rearrange(EVENS).blend(s3.rearrange(EVENS), UPPER_HALF).max(low).min(high)
+            s0.rearrange(EVENS).blend(s1.rearrange(EVENS), UPPER_HALF).max(lower).min(upper).intoArray(out, output + n);
+            s2.rearrange(EVENS).blend(s3.rearrange(EVENS), UPPER_HALF).max(lower).min(upper)
                     .intoArray(out, output + n + L);
         }
     }
@@ -913,6 +946,8 @@ final class VectorKernels {
     /** {@link #depthwiseStride2} an output vector at a time. */
     private static void stride2Ones(float[] planes, int base, int[] tapStarts, float[] w, int filter, float bias,
                                     float[] out, int output, int count, float low, float high) {
+        FloatVector lower = FloatVector.broadcast(S, low);
+        FloatVector upper = FloatVector.broadcast(S, high);
         for (int n = 0; n < count; n += L) {
             int at = count >= L ? Math.min(n, count - L) : n;
             FloatVector s0 = FloatVector.broadcast(S, bias);
@@ -923,7 +958,7 @@ final class VectorKernels {
                 s0 = weight.fma(FloatVector.fromArray(S, planes, source), s0);
                 s1 = weight.fma(FloatVector.fromArray(S, planes, source + L), s1);
             }
-            s0.rearrange(EVENS).blend(s1.rearrange(EVENS), UPPER_HALF).max(low).min(high).intoArray(out, output + at);
+            s0.rearrange(EVENS).blend(s1.rearrange(EVENS), UPPER_HALF).max(lower).min(upper).intoArray(out, output + at);
         }
     }
 
@@ -1206,6 +1241,8 @@ final class VectorKernels {
      * moves back and clamps some values twice, which changes nothing. NaN stays NaN.
      */
     static void clamp(float[] x, int from, int to, float low, float high) {
+        FloatVector lower = FloatVector.broadcast(S, low);
+        FloatVector upper = FloatVector.broadcast(S, high);
         int count = to - from;
         if (count < L) {
             for (int i = from; i < to; i++) {
@@ -1215,7 +1252,7 @@ final class VectorKernels {
         }
         for (int i = 0; i < count; i += L) {
             int at = from + Math.min(i, count - L);
-            FloatVector.fromArray(S, x, at).max(low).min(high).intoArray(x, at);
+            FloatVector.fromArray(S, x, at).max(lower).min(upper).intoArray(x, at);
         }
     }
 }
