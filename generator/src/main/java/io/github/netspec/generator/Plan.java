@@ -5,8 +5,8 @@ import io.github.netspec.runtime.ConvKernel;
 import io.github.netspec.runtime.PoolGeometry;
 import io.github.netspec.runtime.TransposedConvGeometry;
 import java.util.List;
-import java.util.Optional;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A checked network lowered to the kernel calls {@code predict} makes, in order, with the buffers they read

@@ -2,10 +2,10 @@ package io.github.netspec.runtime;
 
 /**
  * {@code out = activation(out + in)} over a batch of {@code size} floats a sample, as a {@link TaskKernel}: an
- * add layer that accumulates into its first input's buffer, with the activation that alone reads it (ResNet's
- * relu after each residual add) in the same pass, shared by a team in runs of the batch's floats. As two
- * passes on the calling thread alone, ResNet-18's adds and relus took 0.51 ms of a 20.5 ms call on two
- * threads (batch 1, sums of each step's fastest time).
+ * add of two tensors that sums into one of them, with the activation that alone reads the sum (ResNet's relu
+ * after each residual add) in the same pass, shared by a team in runs of the batch's floats. As two passes on
+ * the calling thread alone, ResNet-18's adds and relus took 0.51 ms of the 18.7–19.5 ms its steps took on two
+ * threads (batch 1, sums of each step's fastest time); shared, 0.09.
  */
 public final class AddKernel implements TaskKernel {
 

@@ -23,8 +23,9 @@ public final class Pooling {
      * Max pooling followed by {@code activation}, which must never decrease (the generator moves such an
      * activation of a convolution past the pooling that alone reads it, so it runs on a quarter of the values
      * for {@code maxpool(2)}). Each output plane is activated as soon as it is pooled, while it is in L1, and
-     * relu as the 2×2 and the 3×3 stride-2 kernels store, rather than in a pass of its own over the pooled batch: at batch 8 on one
-     * core, MnistNet's fastest call went from 0.154 to 0.152 ms (five processes each, Zen 3). The kernel takes
+     * relu as the 2×2 and the 3×3 stride-2 kernels store, rather than in a pass of its own over the pooled
+     * batch: at batch 8 on one core, MnistNet's fastest call went from 0.154 to 0.152 ms (five processes each,
+     * Zen 3). The kernel takes
      * a lower bound only: with relu6's upper one as well, a copy of it took 5.8–6.5 µs for 32 planes of 28×28
      * where it takes 4.2–4.4 without (fastest of 20000 calls, three to five processes each; a lanewise max or
      * min is five instructions on AVX2, for Java's NaN and signed zeros), and in MnistNet at batch 8 the

@@ -337,6 +337,36 @@ class FastKernelTest {
     }
 
     @Test
+    void anAddWithAnActivationIsTheAddThenTheActivation() {
+        // Relu and relu6 clamp in the Vector API's add; the others run after it. Every count from under a vector
+        // to past several, NaN, values past the clamps, and the sum written over either operand.
+        Random random = new Random(19);
+        for (Activation activation : List.of(Activation.NONE, Activation.RELU, Activation.RELU6, Activation.SIGMOID,
+                Activation.LEAKY_RELU)) {
+            for (int count = 1; count <= 40; count++) {
+                float[] a = randoms(random, count + 3);
+                float[] b = randoms(random, count + 2);
+                for (int i = 0; i < a.length; i++) {
+                    a[i] *= 10f;
+                }
+                a[3 + random.nextInt(count)] = Float.NaN;
+                float[] expected = new float[count];
+                for (int i = 0; i < count; i++) {
+                    expected[i] = a[3 + i] + b[2 + i];
+                }
+                activation.apply(expected, 0, count, 0.1f);
+                float[] out = new float[count + 1];
+                Tensors.add(a, 3, b, 2, out, 1, count, activation, 0.1f);
+                assertEquals(Arrays.toString(expected), Arrays.toString(Arrays.copyOfRange(out, 1, count + 1)),
+                        activation + " after an add of " + count);
+                Tensors.add(a, 3, b, 2, a, 3, count, activation, 0.1f);
+                assertEquals(Arrays.toString(expected), Arrays.toString(Arrays.copyOfRange(a, 3, count + 3)),
+                        activation + " after an add of " + count + " into its first operand");
+            }
+        }
+    }
+
+    @Test
     void maxPoolingWithAnActivationIsThePoolingThenTheActivation() {
         // relu and relu6 clamp as the 2x2 kernel stores; the others run over each pooled plane. Both geometries,
         // rows narrower and wider than a vector, NaN and values past the clamps, two samples.

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -56,6 +57,31 @@ class ThreadTeamTest {
         for (int batch : new int[] {1, 2, 7, 13}) {
             float[] in = FastKernelTest.randoms(random, batch * inFeatures);
             assertSplitsAgree("dense at batch " + batch, kernel, in, batch * outFeatures, batch);
+        }
+    }
+
+    @Test
+    void anySplitOfAPoolingOrAnAddGivesTheSameBits() {
+        // Large enough for a team to share (over 130k multiply-adds, an add's float counted as 16), and an add
+        // of several runs: a run done twice or skipped would show, since the add accumulates into its output.
+        Random random = new Random(21);
+        PoolGeometry threeByThree = new PoolGeometry(96, 32, 32, 16, 16, 3, 3, 2, 2, 1, 1);
+        PoolGeometry twoByTwo = new PoolGeometry(96, 32, 32, 16, 16, 2, 2, 2, 2, 0, 0);
+        for (PoolKernel kernel : List.of(PoolKernel.max(threeByThree, Activation.RELU, 0f),
+                PoolKernel.average(threeByThree), PoolKernel.max(twoByTwo, Activation.RELU6, 0f))) {
+            PoolGeometry g = kernel.geometry();
+            for (int batch : new int[] {1, 3}) {
+                float[] in = FastKernelTest.randoms(random, batch * g.inSize());
+                assertSplitsAgree(g.kernelHeight() + "x" + g.kernelWidth() + " pooling at batch " + batch, kernel,
+                        in, batch * g.outSize(), batch);
+            }
+        }
+        for (Activation activation : List.of(Activation.RELU, Activation.ELU)) {
+            AddKernel add = new AddKernel(10000, activation, 0.5f);
+            for (int batch : new int[] {1, 2, 3}) {
+                assertSplitsAgree("add then " + activation + " at batch " + batch, add,
+                        FastKernelTest.randoms(random, batch * 10000), batch * 10000, batch);
+            }
         }
     }
 
