@@ -364,13 +364,9 @@ public final class JavaEmitter {
         if (step instanceof Plan.PoolStep pool) {
             PoolGeometry g = pool.geometry();
             // An activation moved past a max pooling is the pooling's to apply, each plane as it is pooled.
-            CodeBlock kind = pool.max()
-                    ? CodeBlock.of("max(new $T(", PoolGeometry.class) : CodeBlock.of("average(new $T(", PoolGeometry.class);
-            CodeBlock activation = pool.max()
-                    ? CodeBlock.of(", $T.$L, $Lf", RUNTIME_ACTIVATION, pool.activation().name(),
-                            Float.toString((float) pool.alpha()))
-                    : CodeBlock.of("");
-            return Optional.of(FieldSpec.builder(PoolKernel.class, pool.geometryName(),
+            CodeBlock kind = CodeBlock.of("$L(new $T(", pool.max() ? "max" : "average", PoolGeometry.class);
+            CodeBlock activation = pool.max() ? activationArguments(pool.activation(), pool.alpha()) : CodeBlock.of("");
+            return Optional.of(FieldSpec.builder(PoolKernel.class, pool.constant(),
                             Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
                     .initializer("$T.$L\n$>$L, $L, $L, // channels, in height, in width\n"
                                     + "$L, $L, // out height, width\n"
@@ -383,11 +379,16 @@ public final class JavaEmitter {
         if (step instanceof Plan.AddStep add && add.accumulated().isPresent()) {
             return Optional.of(FieldSpec.builder(AddKernel.class, add.constant(),
                             Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-                    .initializer("new $T($L, $T.$L, $Lf)", AddKernel.class, add.out().size(), RUNTIME_ACTIVATION,
-                            add.activation().name(), Float.toString((float) add.alpha()))
+                    .initializer("new $T($L$L)", AddKernel.class, add.out().size(),
+                            activationArguments(add.activation(), add.alpha()))
                     .build());
         }
         return Optional.empty();
+    }
+
+    /** {@code , Activation.NAME, alphaf}: an activation and its alpha as a call's last arguments. */
+    private static CodeBlock activationArguments(Activation activation, double alpha) {
+        return CodeBlock.of(", $T.$L, $Lf", RUNTIME_ACTIVATION, activation.name(), Float.toString((float) alpha));
     }
 
     /**
@@ -558,7 +559,7 @@ public final class JavaEmitter {
         }
         if (step instanceof Plan.PoolStep pool) {
             return CodeBlock.builder()
-                    .addStatement("team.forward($N, $L, $L, batch, scratch)", pool.geometryName(), at(pool.in()),
+                    .addStatement("team.forward($N, $L, $L, batch, scratch)", pool.constant(), at(pool.in()),
                             at(pool.out()))
                     .build();
         }
@@ -599,8 +600,7 @@ public final class JavaEmitter {
             for (int t = 0; t < terms.size(); t++) {
                 // The activation goes with the last term's add, as that writes the final sum.
                 CodeBlock activation = t < terms.size() - 1 || add.activation() == Activation.NONE ? CodeBlock.of("")
-                        : CodeBlock.of(", $T.$L, $Lf", RUNTIME_ACTIVATION, add.activation().name(),
-                                Float.toString((float) add.alpha()));
+                        : activationArguments(add.activation(), add.alpha());
                 code.addStatement("$T.add($L, $L, $L, batch * $L$L)", Tensors.class, at(sum), at(terms.get(t)),
                         at(add.out()), add.out().size(), activation);
                 sum = add.out();

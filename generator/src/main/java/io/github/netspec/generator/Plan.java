@@ -105,8 +105,10 @@ public record Plan(CheckedNetwork network, List<Step> steps, Buffer input, Buffe
     /**
      * A pooling; a max pooling may also apply {@code activation}, one that never decreases moved past it from
      * the convolution before (the runtime activates each plane as it is pooled).
+     *
+     * @param constant the name of the pooling kernel's constant
      */
-    public record PoolStep(List<Node> nodes, String geometryName, PoolGeometry geometry, boolean max,
+    public record PoolStep(List<Node> nodes, String constant, PoolGeometry geometry, boolean max,
                            Activation activation, double alpha, Buffer in, Buffer out) implements SingleInputStep {}
 
     /** @param channelsLast {@code in} is laid out {@code [pixel][channel]} (see {@link LayoutPlanner}) */
