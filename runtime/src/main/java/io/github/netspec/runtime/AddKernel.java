@@ -44,10 +44,13 @@ public final class AddKernel implements TaskKernel {
         Tensors.add(out, outOffset + first, in, inOffset + first, out, outOffset + first, count, activation, alpha);
     }
 
-    /** Where run {@code task} of {@code tasks} starts in the batch's floats, or the end for {@code task = tasks}. */
+    /**
+     * Where run {@code task} of {@code tasks} starts in the batch's floats, or the end for {@code task = tasks}:
+     * an even split of whole lines, the last run taking the floats after the last whole line too.
+     */
     private int runStart(int task, int tasks, int batch) {
-        long floats = (long) batch * size;
-        return task == tasks ? (int) floats : (int) (floats * task / tasks / LINE_FLOATS * LINE_FLOATS);
+        int floats = batch * size;
+        return task == tasks ? floats : ThreadTeam.share(task, tasks, floats / LINE_FLOATS) * LINE_FLOATS;
     }
 
     /**

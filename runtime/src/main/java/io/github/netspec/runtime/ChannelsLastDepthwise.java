@@ -114,8 +114,8 @@ final class ChannelsLastDepthwise implements TaskKernel {
                     Scratch scratch) {
         int rows = batch * g.outHeight();
         int tasks = tasks(batch, threads);
-        int end = (int) ((long) to * rows / tasks);
-        for (int row = (int) ((long) from * rows / tasks); row < end; row++) {
+        int end = ThreadTeam.share(to, tasks, rows);
+        for (int row = ThreadTeam.share(from, tasks, rows); row < end; row++) {
             int sample = row / g.outHeight();
             int oy = row % g.outHeight();
             int input = inOffset + sample * g.inSize();

@@ -485,8 +485,8 @@ public final class ConvKernel implements TaskKernel {
             case STRIDE2_DEPTHWISE, MASKED_DEPTHWISE, IMPLICIT_DEPTHWISE -> {
                 int planes = batch * g.outChannels();
                 int tasks = depthwiseTasks(planes, threads);
-                int end = (int) ((long) to * planes / tasks);
-                for (int plane = (int) ((long) from * planes / tasks); plane < end; plane++) {
+                int end = ThreadTeam.share(to, tasks, planes);
+                for (int plane = ThreadTeam.share(from, tasks, planes); plane < end; plane++) {
                     switch (path) {
                         case STRIDE2_DEPTHWISE -> stride2DepthwisePlane(plane, in, inOffset, out, outOffset, scratch);
                         case MASKED_DEPTHWISE -> maskedDepthwisePlane(plane, in, inOffset, out, outOffset, scratch);

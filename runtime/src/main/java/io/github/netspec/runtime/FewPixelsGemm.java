@@ -134,9 +134,7 @@ final class FewPixelsGemm {
             for (int p = 0; p < count; p++) {
                 out[run + p] = sums[p][n];
             }
-            if (activation != Activation.NONE) {
-                activation.apply(out, run, run + count, alpha);
-            }
+            activation.apply(out, run, run + count, alpha);
         }
     }
 }

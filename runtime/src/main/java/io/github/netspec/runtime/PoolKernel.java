@@ -50,8 +50,8 @@ public final class PoolKernel implements TaskKernel {
                     Scratch scratch) {
         int planes = batch * g.channels();
         int tasks = tasks(batch, threads);
-        int firstPlane = (int) ((long) from * planes / tasks);
-        int endPlane = (int) ((long) to * planes / tasks);
+        int firstPlane = ThreadTeam.share(from, tasks, planes);
+        int endPlane = ThreadTeam.share(to, tasks, planes);
         if (max) {
             Pooling.maxPlanes(g, in, inOffset, out, outOffset, firstPlane, endPlane, activation, alpha);
         } else {

@@ -28,6 +28,14 @@ public final class ThreadTeam implements AutoCloseable {
     /** Below this many multiply-adds in a whole layer (a few microseconds), one thread is faster. */
     static final long MIN_PARALLEL_WORK = 1L << 17;
 
+    /**
+     * Where task {@code task} of {@code tasks} starts in an even split of {@code items} (planes, rows, runs),
+     * or the end for {@code task = tasks}: task t takes {@code [share(t), share(t + 1))}.
+     */
+    static int share(int task, int tasks, int items) {
+        return (int) ((long) task * items / tasks);
+    }
+
     private static final ThreadTeam SINGLE = new ThreadTeam(null);
 
     private final Crew crew;
