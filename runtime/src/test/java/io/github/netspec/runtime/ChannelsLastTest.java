@@ -184,6 +184,39 @@ class ChannelsLastTest {
                 Arrays.toString(alone), g.toString());
     }
 
+    /**
+     * A batch whose input is past {@link ChannelsLastDepthwise#CACHED_INPUT_BYTES}, where the kernel reads ahead
+     * of each output row, split among tasks run in reverse order: each sample gets the bits it gets alone.
+     */
+    @ParameterizedTest
+    @MethodSource("largeBatchGeometries")
+    void aBatchPastTheCachedSizeGetsTheSameBitsAsItsSamplesAlone(ConvGeometry g) {
+        Random random = new Random(g.hashCode());
+        float[] weight = randoms(random, g.weightSize());
+        float[] bias = randoms(random, g.outChannels());
+        TaskKernel kernel = ChannelsLast.convolution(ConvKernel.Algorithm.DEPTHWISE, g, weight, bias, null,
+                Activation.RELU6, 0f, true);
+        int batch = (int) (ChannelsLastDepthwise.CACHED_INPUT_BYTES / ((long) g.inSize() * Float.BYTES)) + 2;
+        float[] samples = randoms(random, batch * g.inSize());
+        float[] outputs = new float[batch * g.outSize()];
+        Scratch scratch = Scratch.forKernels(kernel);
+        int tasks = kernel.tasks(batch, 3);
+        for (int task = tasks - 1; task >= 0; task--) {
+            kernel.run(task, task + 1, 3, samples, 0, outputs, 0, batch, scratch);
+        }
+        for (int n : new int[] {0, batch / 2, batch - 1}) {
+            float[] alone = new float[g.outSize()];
+            kernel.forward(samples, n * g.inSize(), alone, 0, 1, scratch);
+            assertEquals(Arrays.toString(alone),
+                    Arrays.toString(Arrays.copyOfRange(outputs, n * g.outSize(), (n + 1) * g.outSize())),
+                    g + ", sample " + n + " of " + batch);
+        }
+    }
+
+    static Stream<ConvGeometry> largeBatchGeometries() {
+        return Stream.of(conv(16, 14, 14, 3, 2, 1, 1), conv(24, 18, 18, 3, 1, 1, 1));
+    }
+
     static Stream<ConvGeometry> depthwiseAndPointwiseGeometries() {
         return Stream.concat(depthwiseGeometries(), pointwiseGeometries());
     }
