@@ -1,7 +1,5 @@
 package io.github.netspec.runtime;
 
-import java.util.Arrays;
-
 /**
  * The kernels for the tensors the generator may keep channels-last ({@code [pixel][channel]}, PyTorch's
  * {@code channels_last}, ONNX Runtime's NHWC): those around depthwise convolutions, where a vector of one
@@ -75,18 +73,8 @@ public final class ChannelsLast {
             return;
         }
         for (int n = 0; n < batch; n++) {
-            int sample = inputOffset + n * spatial * channels;
-            int result = outputOffset + n * channels;
-            Arrays.fill(output, result, result + channels, 0f);
-            for (int p = 0; p < spatial; p++) {
-                int pixel = sample + p * channels;
-                for (int c = 0; c < channels; c++) {
-                    output[result + c] += input[pixel + c];
-                }
-            }
-            for (int c = 0; c < channels; c++) {
-                output[result + c] /= spatial;
-            }
+            ChannelsLastKernels.pixelMeans(input, inputOffset + n * spatial * channels, spatial, channels, output,
+                    outputOffset + n * channels);
         }
     }
 
@@ -98,15 +86,8 @@ public final class ChannelsLast {
             return;
         }
         for (int n = 0; n < batch; n++) {
-            int sample = inputOffset + n * spatial * channels;
-            int result = outputOffset + n * channels;
-            Arrays.fill(output, result, result + channels, Float.NEGATIVE_INFINITY);
-            for (int p = 0; p < spatial; p++) {
-                int pixel = sample + p * channels;
-                for (int c = 0; c < channels; c++) {
-                    output[result + c] = Math.max(output[result + c], input[pixel + c]); // NaN wins, as in PyTorch
-                }
-            }
+            ChannelsLastKernels.pixelMaxima(input, inputOffset + n * spatial * channels, spatial, channels, output,
+                    outputOffset + n * channels);
         }
     }
 }

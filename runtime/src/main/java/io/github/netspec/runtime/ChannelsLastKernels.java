@@ -1,5 +1,6 @@
 package io.github.netspec.runtime;
 
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -301,6 +302,54 @@ final class ChannelsLastKernels {
         }
         for (int c = vectors; c < channels; c++) {
             out[output + c] = Math.min(Math.max(out[output + c], low), high);
+        }
+    }
+
+    /**
+     * {@code out[result + c]} is the mean over the {@code spatial} pixels from {@code in[sample]} of channel c: its
+     * values summed from zero in pixel order, then divided, which are the channels-first loop's bits
+     * ({@link Pooling#globalAverage}). The sums build up in the output a pixel at a time, so the input is read
+     * in order, a vector of channels at a time. The plain loop this replaces did not vectorize: the output and
+     * the input are both the arena, and the compiler cannot rule out that a store feeds a later load.
+     * MobileNetV2's 1280 channels of 7×7 took 25 µs that way, and 7–9 µs this way; with four vectors of
+     * channels summed in registers down the pixels, 8–10 (in-network, one core, two processes each).
+     */
+    static void pixelMeans(float[] in, int sample, int spatial, int channels, float[] out, int result) {
+        Arrays.fill(out, result, result + channels, 0f);
+        int vectors = channels / L * L;
+        for (int pixel = sample; pixel < sample + spatial * channels; pixel += channels) {
+            for (int c = 0; c < vectors; c += L) {
+                FloatVector.fromArray(S, out, result + c).add(FloatVector.fromArray(S, in, pixel + c))
+                        .intoArray(out, result + c);
+            }
+            for (int c = vectors; c < channels; c++) {
+                out[result + c] += in[pixel + c];
+            }
+        }
+        float count = spatial;
+        for (int c = 0; c < vectors; c += L) {
+            FloatVector.fromArray(S, out, result + c).div(count).intoArray(out, result + c);
+        }
+        for (int c = vectors; c < channels; c++) {
+            out[result + c] /= count;
+        }
+    }
+
+    /**
+     * {@code out[result + c]} is the largest of channel c's {@code spatial} values from {@code in[sample]}, NaN if
+     * any is (as in PyTorch): {@link Pooling#globalMax}'s bits, in {@link #pixelMeans}'s order.
+     */
+    static void pixelMaxima(float[] in, int sample, int spatial, int channels, float[] out, int result) {
+        Arrays.fill(out, result, result + channels, Float.NEGATIVE_INFINITY);
+        int vectors = channels / L * L;
+        for (int pixel = sample; pixel < sample + spatial * channels; pixel += channels) {
+            for (int c = 0; c < vectors; c += L) {
+                FloatVector.fromArray(S, out, result + c).max(FloatVector.fromArray(S, in, pixel + c))
+                        .intoArray(out, result + c);
+            }
+            for (int c = vectors; c < channels; c++) {
+                out[result + c] = Math.max(out[result + c], in[pixel + c]);
+            }
         }
     }
 

@@ -138,6 +138,7 @@ class ChannelsLastTest {
         int channels = g.inChannels();
         int spatial = g.inHeight() * g.inWidth();
         float[] in = randoms(random, 2 + batch * g.inSize());
+        in[2 + g.inSize() + spatial + 1] = Float.NaN; // the second sample's second channel: NaN wins either way
         float[] channelsLastIn = markedBatch(in, 2, batch, channels);
         float[] expected = new float[1 + batch * channels];
         float[] actual = new float[1 + batch * channels];
