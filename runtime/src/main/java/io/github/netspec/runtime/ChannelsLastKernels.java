@@ -311,7 +311,7 @@ final class ChannelsLastKernels {
      * ({@link Pooling#globalAverage}). The sums build up in the output a pixel at a time, so the input is read
      * in order, a vector of channels at a time. The plain loop this replaces did not vectorize: the output and
      * the input are both the arena, and the compiler cannot rule out that a store feeds a later load.
-     * MobileNetV2's 1280 channels of 7×7 took 25 µs that way, and 7–9 µs this way; with four vectors of
+     * MobileNetV2's 1280 channels of 7×7 took 25 µs that way, and 6–9 µs this way; with four vectors of
      * channels summed in registers down the pixels, 8–10 (in-network, one core, two processes each).
      */
     static void pixelMeans(float[] in, int sample, int spatial, int channels, float[] out, int result) {
