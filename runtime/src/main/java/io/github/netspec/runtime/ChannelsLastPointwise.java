@@ -29,6 +29,8 @@ final class ChannelsLastPointwise implements TaskKernel {
     /** One value per channel, padded with zeros to a whole panel. */
     private final float[] bias;
     private final Activation activation;
+    /** The activation's clamp for {@link VectorKernels#tile}: relu's or relu6's bounds, else none. */
+    private final float[] clampBounds;
     private final float alpha;
 
     /**
@@ -60,6 +62,7 @@ final class ChannelsLastPointwise implements TaskKernel {
         this.bias = Arrays.copyOf(bias, padded);
         Arrays.fill(this.bias, channels, padded, 0f);
         this.activation = activation;
+        this.clampBounds = new float[] {activation.clampLow(), activation.clampHigh()};
         this.alpha = alpha;
     }
 
@@ -183,8 +186,8 @@ final class ChannelsLastPointwise implements TaskKernel {
                     ChannelsLastKernels.pointwiseTile(in, input + tile * Gemm.MR * pixelStep, pixelStep, channelStep,
                             depth, panels, panel, bias, n, scratch, edge, Gemm.NR, low, high);
                 } else {
-                    VectorKernels.tile(scratch, 0, panels, panel, depth, bias, n, 0, scratch, edge, Gemm.NR);
-                    VectorKernels.clampTile(scratch, edge, Gemm.NR, Gemm.MR, low, high);
+                    VectorKernels.tile(scratch, 0, panels, panel, depth, bias, n, 0, scratch, edge, Gemm.NR,
+                            clampBounds);
                 }
                 for (int i = 0; i < rowCount; i++) {
                     System.arraycopy(scratch, edge + i * Gemm.NR, out, at + i * channels, width);

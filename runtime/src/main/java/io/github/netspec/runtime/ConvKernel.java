@@ -80,6 +80,8 @@ public final class ConvKernel implements TaskKernel {
      * {@code c·NR}, so an MR×NR tile of it is MR rows NR apart. Otherwise null.
      */
     private final float[] biasTiles;
+    /** The activation's clamp for {@link VectorKernels#tile}: relu's or relu6's bounds, else none. */
+    private final float[] clampBounds;
     private final Activation activation;
     private final float alpha;
 
@@ -140,6 +142,7 @@ public final class ConvKernel implements TaskKernel {
         this.packedOffset = implicit == null ? 0 : implicit.planesSize();
         this.sumsOffset = packedOffset + packedSize;
         this.biasTiles = path == Path.IMPLICIT_GEMM ? repeatEach(bias, Gemm.NR) : null;
+        this.clampBounds = new float[] {activation.clampLow(), activation.clampHigh()};
     }
 
     private static float[] repeatEach(float[] values, int times) {
@@ -606,7 +609,10 @@ public final class ConvKernel implements TaskKernel {
             } else if (kernelRows == 4) {
                 VectorKernels.tileRows4(weights, aPanel, floats, packed, kc, init, initOffset, initLd, c, cOffset, ldc);
             } else {
-                VectorKernels.tile(weights, aPanel, floats, packed, kc, init, initOffset, initLd, c, cOffset, ldc);
+                VectorKernels.tile(weights, aPanel, floats, packed, kc, init, initOffset, initLd, c, cOffset, ldc,
+                        clampTiles ? clampBounds : VectorKernels.NO_CLAMP);
+                continue; // clamped as it was stored
+
             }
             if (clampTiles) { // all NR columns: after a half tile the second vector is sums nobody copies out
                 VectorKernels.clampTile(c, cOffset, ldc, direct ? kernelRows : Gemm.MR, activation.clampLow(),

@@ -22,6 +22,8 @@ final class VectorKernels {
     private static final int L = LANES;
     /** Two vectors of columns per tile. */
     static final int NR = 2 * LANES;
+    /** {@link #tile}'s bounds for sums that are not clamped: each bound leaves every value as it is. */
+    static final float[] NO_CLAMP = {Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY};
 
     private VectorKernels() {}
 
@@ -39,9 +41,16 @@ final class VectorKernels {
      *
      * <p>One way in, with no branch: when the accumulators came from either a load or a broadcast, C2 (JDK 17)
      * merged the two at a phi it could not keep in registers, and the tile ran at 42 GFLOP/s instead of 75
-     * (the same microbenchmark; a loop of independent FMAs measures 78). No activation here either,
-     * not even relu as a max: any lanewise max, min or blend in this method halved its speed, so callers
-     * activate the stored tile while it is in L1.
+     * (the same microbenchmark; a loop of independent FMAs measures 78).
+     *
+     * <p>The sums are clamped to {@code [bounds[0], bounds[1]]} as they are stored: relu and relu6 at the end of
+     * a sum, {@link #NO_CLAMP} otherwise, with {@link #clampTile}'s compare and blend. An earlier version that
+     * clamped with max and min here halved the tile's speed, so callers clamped the stored tile in a pass of
+     * its own. Clamped here, with the bounds read from an array after the loop, MobileNetV2's stem (3→32,
+     * 3×3 at stride 2, 224×224, alone, one core, Zen 3) took 440–442 µs instead of 463, and 446–448 with the
+     * bounds as two float parameters; VggLike's 5×5 3→64 layer in-network 0.528–0.533 ms instead of
+     * 0.560–0.567. ResNet-18's layers, whose Winograd products run this tile unclamped, did not move (sum of
+     * step minima 31.4–31.7 ms against 31.7–31.8, two processes each).
      *
      * <p>The loop steps A's and B's offsets instead of computing them from a counter k. On paper the two are
      * the same instructions, but C2 compiled the counter form differently from one JVM to the next: a copy
@@ -54,7 +63,7 @@ final class VectorKernels {
      * rows or columns below step the same way.
      */
     static void tile(float[] a, int aOffset, float[] b, int bOffset, int kc, float[] init, int initOffset,
-                     int initLd, float[] c, int cOffset, int ldc) {
+                     int initLd, float[] c, int cOffset, int ldc, float[] bounds) {
         FloatVector c00 = FloatVector.fromArray(S, init, initOffset + 0 * initLd);
         FloatVector c01 = FloatVector.fromArray(S, init, initOffset + 0 * initLd + L);
         FloatVector c10 = FloatVector.fromArray(S, init, initOffset + 1 * initLd);
@@ -90,6 +99,32 @@ final class VectorKernels {
             c50 = a5.fma(b0, c50);
             c51 = a5.fma(b1, c51);
         }
+        FloatVector low = FloatVector.broadcast(S, bounds[0]);
+        FloatVector high = FloatVector.broadcast(S, bounds[1]);
+        c00 = c00.blend(low, c00.compare(VectorOperators.LE, low));
+        c01 = c01.blend(low, c01.compare(VectorOperators.LE, low));
+        c10 = c10.blend(low, c10.compare(VectorOperators.LE, low));
+        c11 = c11.blend(low, c11.compare(VectorOperators.LE, low));
+        c20 = c20.blend(low, c20.compare(VectorOperators.LE, low));
+        c21 = c21.blend(low, c21.compare(VectorOperators.LE, low));
+        c30 = c30.blend(low, c30.compare(VectorOperators.LE, low));
+        c31 = c31.blend(low, c31.compare(VectorOperators.LE, low));
+        c40 = c40.blend(low, c40.compare(VectorOperators.LE, low));
+        c41 = c41.blend(low, c41.compare(VectorOperators.LE, low));
+        c50 = c50.blend(low, c50.compare(VectorOperators.LE, low));
+        c51 = c51.blend(low, c51.compare(VectorOperators.LE, low));
+        c00 = c00.blend(high, c00.compare(VectorOperators.GE, high));
+        c01 = c01.blend(high, c01.compare(VectorOperators.GE, high));
+        c10 = c10.blend(high, c10.compare(VectorOperators.GE, high));
+        c11 = c11.blend(high, c11.compare(VectorOperators.GE, high));
+        c20 = c20.blend(high, c20.compare(VectorOperators.GE, high));
+        c21 = c21.blend(high, c21.compare(VectorOperators.GE, high));
+        c30 = c30.blend(high, c30.compare(VectorOperators.GE, high));
+        c31 = c31.blend(high, c31.compare(VectorOperators.GE, high));
+        c40 = c40.blend(high, c40.compare(VectorOperators.GE, high));
+        c41 = c41.blend(high, c41.compare(VectorOperators.GE, high));
+        c50 = c50.blend(high, c50.compare(VectorOperators.GE, high));
+        c51 = c51.blend(high, c51.compare(VectorOperators.GE, high));
         c00.intoArray(c, cOffset + 0 * ldc);
         c01.intoArray(c, cOffset + 0 * ldc + L);
         c10.intoArray(c, cOffset + 1 * ldc);
@@ -219,8 +254,8 @@ final class VectorKernels {
      * flight. A pass over a panel's chunk once all its tiles were stored cost more: MobileNetV2's 16→96 layer
      * at 112×112 took 0.91–0.94 ms that way, 0.87–0.90 this way (then with max and min), and 0.71–0.73 with no
      * activation (fastest of 200 calls, one core, Zen 3). Clamping a copy out of an L1 scratch instead was
-     * slower still (0.96). Kept out of {@link #tile}, whose speed any lanewise max or min halves, and whose
-     * Vector API calls, with a clamp among them, ran in the allocating fallback in some JVMs.
+     * slower still (0.96). {@link #tile} itself now clamps as it stores (see there); this runs after the
+     * kernels for fewer rows or columns.
      *
      * <p>Each bound is a compare and a blend, two AVX2 instructions, where {@code max} and {@code min} take five
      * each for Java's NaN and signed-zero rules. For these bounds (0 or minus infinity below, 6 or none above)
