@@ -612,7 +612,6 @@ public final class ConvKernel implements TaskKernel {
                 VectorKernels.tile(weights, aPanel, floats, packed, kc, init, initOffset, initLd, c, cOffset, ldc,
                         clampTiles ? clampBounds : VectorKernels.NO_CLAMP);
                 continue; // clamped as it was stored
-
             }
             if (clampTiles) { // all NR columns: after a half tile the second vector is sums nobody copies out
                 VectorKernels.clampTile(c, cOffset, ldc, direct ? kernelRows : Gemm.MR, activation.clampLow(),

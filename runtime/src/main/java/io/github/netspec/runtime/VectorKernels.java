@@ -22,7 +22,7 @@ final class VectorKernels {
     private static final int L = LANES;
     /** Two vectors of columns per tile. */
     static final int NR = 2 * LANES;
-    /** {@link #tile}'s bounds for sums that are not clamped: each bound leaves every value as it is. */
+    /** {@link #tile}'s bounds for sums that are not clamped, which leave every value as it is. Never written. */
     static final float[] NO_CLAMP = {Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY};
 
     private VectorKernels() {}
