@@ -31,10 +31,13 @@ final class ChannelsLastKernels {
      * <p>The four pixels' windows overlap: at stride 1 a row of taps reads six input pixels, not twelve, and
      * at stride 2 nine. Each is loaded once and goes to every pixel that uses it, so the loop runs about one
      * load per multiply-add or fewer; a kernel that loads a fresh vector for every multiply-add runs at about
-     * half the FMA rate on Zen 3. All three rows are summed, in a loop of three that C2 unrolls: summed over
-     * only the rows inside the input, a loop of varying count, MobileNetV2's 96-channel 112×112 and 144-channel
-     * 56×56 layers ran about 7% slower (one core, Zen 3), where the zeros cost a third more multiply-adds on a
-     * plane's first and last rows only.
+     * half the FMA rate on Zen 3. All three rows are summed, in a loop of three: summed over only the rows
+     * inside the input, a loop of varying count, MobileNetV2's 96-channel 112×112 and 144-channel 56×56 layers
+     * ran about 7% slower (one core, Zen 3), where the zeros cost a third more multiply-adds on a plane's first
+     * and last rows only. C2 (JDK 17.0.15) keeps it a loop, here and in {@link #depthwise3x3Eights}: their
+     * assembly holds one row's multiply-adds and a count to three. Written out three times, the eight-pixel
+     * kernel at stride 2 ran slower (MobileNetV2's 96-channel 112×112 layer alone: 312–320 µs against
+     * 268–272).
      *
      * <p>The clamp is a compare and a blend per bound, as in {@link VectorKernels#clampTile}, whose comment says
      * why the bits are those of {@code max} and {@code min}; with {@code max(low).min(high)}, the layers that run
