@@ -16,6 +16,15 @@ public enum Activation {
     LEAKY_RELU,
     ELU;
 
+    /** {@link #clampBounds()}, made once per activation by the static block below. */
+    private float[] clampBounds;
+
+    static {
+        for (Activation activation : values()) {
+            activation.clampBounds = new float[] {activation.clampLow(), activation.clampHigh()};
+        }
+    }
+
     /** Relu and relu6: a clamp to {@link #clampLow()}..{@link #clampHigh()} that a kernel can apply as it stores. */
     boolean isClamp() {
         return this == RELU || this == RELU6;
@@ -29,6 +38,14 @@ public enum Activation {
     /** The clamp's upper bound: 6 for relu6, no bound for the others. */
     float clampHigh() {
         return this == RELU6 ? 6f : Float.POSITIVE_INFINITY;
+    }
+
+    /**
+     * {@code {clampLow(), clampHigh()}} as one array, for {@code VectorKernels.tile}, which reads its bounds from
+     * an array after its loop; {@code NONE}'s leave every value as it is. Shared: callers must not write it.
+     */
+    float[] clampBounds() {
+        return clampBounds;
     }
 
     /** Applies this activation in place to {@code x[from, to)}; {@code alpha} is read by leaky_relu and elu only. */

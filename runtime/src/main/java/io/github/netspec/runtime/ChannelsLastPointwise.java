@@ -29,8 +29,6 @@ final class ChannelsLastPointwise implements TaskKernel {
     /** One value per channel, padded with zeros to a whole panel. */
     private final float[] bias;
     private final Activation activation;
-    /** The activation's clamp for {@link VectorKernels#tile}: relu's or relu6's bounds, else none. */
-    private final float[] clampBounds;
     private final float alpha;
 
     /**
@@ -62,7 +60,6 @@ final class ChannelsLastPointwise implements TaskKernel {
         this.bias = Arrays.copyOf(bias, padded);
         Arrays.fill(this.bias, channels, padded, 0f);
         this.activation = activation;
-        this.clampBounds = new float[] {activation.clampLow(), activation.clampHigh()};
         this.alpha = alpha;
     }
 
@@ -187,7 +184,7 @@ final class ChannelsLastPointwise implements TaskKernel {
                             depth, panels, panel, bias, n, scratch, edge, Gemm.NR, low, high);
                 } else {
                     VectorKernels.tile(scratch, 0, panels, panel, depth, bias, n, 0, scratch, edge, Gemm.NR,
-                            clampBounds);
+                            activation.clampBounds());
                 }
                 for (int i = 0; i < rowCount; i++) {
                     System.arraycopy(scratch, edge + i * Gemm.NR, out, at + i * channels, width);

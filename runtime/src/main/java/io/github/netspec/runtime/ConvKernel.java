@@ -80,8 +80,6 @@ public final class ConvKernel implements TaskKernel {
      * {@code c·NR}, so an MR×NR tile of it is MR rows NR apart. Otherwise null.
      */
     private final float[] biasTiles;
-    /** The activation's clamp for {@link VectorKernels#tile}: relu's or relu6's bounds, else none. */
-    private final float[] clampBounds;
     private final Activation activation;
     private final float alpha;
 
@@ -142,7 +140,6 @@ public final class ConvKernel implements TaskKernel {
         this.packedOffset = implicit == null ? 0 : implicit.planesSize();
         this.sumsOffset = packedOffset + packedSize;
         this.biasTiles = path == Path.IMPLICIT_GEMM ? repeatEach(bias, Gemm.NR) : null;
-        this.clampBounds = new float[] {activation.clampLow(), activation.clampHigh()};
     }
 
     private static float[] repeatEach(float[] values, int times) {
@@ -610,7 +607,7 @@ public final class ConvKernel implements TaskKernel {
                 VectorKernels.tileRows4(weights, aPanel, floats, packed, kc, init, initOffset, initLd, c, cOffset, ldc);
             } else {
                 VectorKernels.tile(weights, aPanel, floats, packed, kc, init, initOffset, initLd, c, cOffset, ldc,
-                        clampTiles ? clampBounds : VectorKernels.NO_CLAMP);
+                        (clampTiles ? activation : Activation.NONE).clampBounds());
                 continue; // clamped as it was stored
             }
             if (clampTiles) { // all NR columns: after a half tile the second vector is sums nobody copies out

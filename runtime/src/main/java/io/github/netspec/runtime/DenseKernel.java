@@ -390,7 +390,7 @@ public final class DenseKernel implements TaskKernel {
                         kc, inFeatures, scratch, packed);
                 for (int j = fromCol; j < toCol; j += Gemm.NR) {
                     VectorKernels.tile(scratch, packed, panels, j * inFeatures + k0 * Gemm.NR, kc, scratch, rows + j,
-                            stride, scratch, rows + j, stride, VectorKernels.NO_CLAMP);
+                            stride, scratch, rows + j, stride, Activation.NONE.clampBounds());
                 }
             }
         }

@@ -22,8 +22,6 @@ final class VectorKernels {
     private static final int L = LANES;
     /** Two vectors of columns per tile. */
     static final int NR = 2 * LANES;
-    /** {@link #tile}'s bounds for sums that are not clamped, which leave every value as it is. Never written. */
-    static final float[] NO_CLAMP = {Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY};
 
     private VectorKernels() {}
 
@@ -43,14 +41,14 @@ final class VectorKernels {
      * merged the two at a phi it could not keep in registers, and the tile ran at 42 GFLOP/s instead of 75
      * (the same microbenchmark; a loop of independent FMAs measures 78).
      *
-     * <p>The sums are clamped to {@code [bounds[0], bounds[1]]} as they are stored: relu and relu6 at the end of
-     * a sum, {@link #NO_CLAMP} otherwise, with {@link #clampTile}'s compare and blend. An earlier version that
-     * clamped with max and min here halved the tile's speed, so callers clamped the stored tile in a pass of
-     * its own. Clamped here, with the bounds read from an array after the loop, MobileNetV2's stem (3→32,
-     * 3×3 at stride 2, 224×224, alone, one core, Zen 3) took 440–442 µs instead of 463, and 446–448 with the
-     * bounds as two float parameters; VggLike's 5×5 3→64 layer in-network 0.528–0.533 ms instead of
-     * 0.560–0.567. ResNet-18's layers, whose Winograd products run this tile unclamped, did not move (sum of
-     * step minima 31.4–31.7 ms against 31.7–31.8, two processes each).
+     * <p>The sums are clamped to {@code [bounds[0], bounds[1]]} as they are stored ({@link Activation#clampBounds}:
+     * relu's and relu6's at the end of a sum, {@code NONE}'s otherwise), with {@link #clampTile}'s compare and
+     * blend. An earlier version that clamped with max and min here halved the tile's speed, so callers clamped
+     * the stored tile in a pass of its own. Clamped here, with the bounds read from an array after the loop,
+     * MobileNetV2's stem (3→32, 3×3 at stride 2, 224×224, alone, one core, Zen 3) took 440–442 µs instead of
+     * 463, and 446–448 with the bounds as two float parameters; VggLike's 5×5 3→64 layer in-network 0.528–0.533
+     * ms instead of 0.560–0.567. ResNet-18's layers, whose Winograd products run this tile unclamped, did not
+     * move (sum of step minima 31.4–31.7 ms against 31.7–31.8, two processes each).
      *
      * <p>The loop steps A's and B's offsets instead of computing them from a counter k. On paper the two are
      * the same instructions, but C2 compiled the counter form differently from one JVM to the next: a copy

@@ -331,7 +331,7 @@ final class Winograd {
                     int m = productsOffset + point * Gemm.MR * chunkTiles;
                     for (int p = 0; p < panels; p++) {
                         VectorKernels.tile(weights, a, scratch, b + p * channels * Gemm.NR, channels, ZEROS, 0, 0,
-                                scratch, m + p * Gemm.NR, chunkTiles, VectorKernels.NO_CLAMP);
+                                scratch, m + p * Gemm.NR, chunkTiles, Activation.NONE.clampBounds());
                     }
                 }
                 int tileRows = Math.min(Gemm.MR, outChannels - panel * Gemm.MR);
